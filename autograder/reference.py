@@ -1,0 +1,38 @@
+"""The reference solutions, read from the solution cells of ``source/``.
+
+The source notebooks are the single copy of every reference solution: this
+module executes their solution cells (and the cells tagged ``given``, which
+define what the solutions build on, such as imports or ``step``) into a fresh
+namespace. Plots, tests and prose are not run.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import types
+
+import nbformat
+
+from .paths import notebook_path
+
+
+def is_reference_cell(cell) -> bool:
+    """A solution cell, or a code cell tagged ``given``."""
+    if cell.cell_type != "code":
+        return False
+    nbgrader = cell.metadata.get("nbgrader", {})
+    return nbgrader.get("solution", False) or "given" in cell.metadata.get("tags", [])
+
+
+@functools.cache
+def reference(assignment: str) -> types.SimpleNamespace:
+    """Every name the reference solution of ``assignment`` defines."""
+    path = notebook_path(assignment)
+    notebook = nbformat.read(path, as_version=4)
+    namespace: dict = {"__name__": f"reference_{assignment.replace('-', '_')}"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for index, cell in enumerate(notebook.cells):
+            if is_reference_cell(cell):
+                exec(compile(cell.source, f"{path.name}[{index}]", "exec"), namespace)
+    return types.SimpleNamespace(**{k: v for k, v in namespace.items() if not k.startswith("__")})

@@ -1,0 +1,207 @@
+"""The machinery behind every check: call a learner's function safely, compare
+what it returned with what was expected, and fail with a message that teaches.
+
+Public checks (``course.checks``) and hidden tests (``autograder.hidden``) are
+both written with these helpers, so a learner sees the same kind of message in
+class and in the grade report: what is wrong (type, shape, dtype, which input),
+what was expected, a diagnosis where one is cheap, and never the check's code.
+"""
+from __future__ import annotations
+
+import builtins
+import copy
+import functools
+import traceback
+import warnings
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+
+RTOL, ATOL = 1e-6, 1e-8
+
+
+class CheckFailed(AssertionError):
+    """A verdict for the learner. IPython shows the message alone, no traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
+
+
+class NotImplementedError(builtins.NotImplementedError):  # noqa: A001 - same name on purpose
+    """An exercise still to do: same name as the builtin, shown without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31mNotImplementedError\x1b[0m: {self}"]
+
+
+def learner_facing(check: Callable) -> Callable:
+    """Decorate a check so that nothing but a learner-facing message escapes it.
+
+    An unfinished exercise stays a ``NotImplementedError``; any other surprise
+    inside the check becomes a ``CheckFailed`` rather than a traceback through
+    checking code.
+    """
+
+    @functools.wraps(check)
+    def wrapper(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except (CheckFailed, NotImplementedError):
+            raise
+        except builtins.NotImplementedError as error:
+            raise NotImplementedError(str(error) or "this exercise is not implemented yet") from None
+        except Exception as error:  # a bug in the check itself must not leak its code
+            raise CheckFailed(f"{check.__name__}: the check itself failed ({type(error).__name__}: "
+                              f"{error}); please tell your instructor.") from None
+
+    return wrapper
+
+
+def require_defined(name: str, value: Any) -> None:
+    """A constant still set to None is an exercise not done yet."""
+    if value is None:
+        raise NotImplementedError(f"{name} is still None: set it in the cell above.")
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """A short human description of a value, for messages."""
+    if isinstance(value, np.ndarray):
+        if value.ndim > 1 or value.size > 12:
+            return f"an array of shape {value.shape} ({value.dtype})"
+        text = repr(np.round(value, 4).tolist())
+        if len(text) > limit:
+            return f"an array of shape {value.shape} ({value.dtype})"
+        return text if value.dtype == np.float64 else f"np.array({text}, dtype={value.dtype})"
+    if isinstance(value, (list, tuple)) and len(repr(value)) > limit:
+        return f"a {type(value).__name__} of length {len(value)}"
+    if callable(value):
+        return getattr(value, "__name__", "a function")
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def signature(name: str, args: Iterable[Any], kwargs: Mapping[str, Any] | None = None) -> str:
+    """``name(arg1, arg2, key=value)`` with each argument described briefly."""
+    parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in (kwargs or {}).items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def _your_line(error: BaseException) -> str:
+    """The last line of the learner's own code in a traceback, if any."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if "ipykernel" in f.filename or f.filename.startswith("<")]
+    if not frames or not frames[-1].line:
+        return ""
+    return f" (in your code: `{frames[-1].line.strip()}`)"
+
+
+def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
+    """Call a learner's function on copies of its inputs and return the result.
+
+    Fails with a message if it raises, emits a warning (overflow, invalid value)
+    or changes its inputs in place. ``NotImplementedError`` passes through.
+    """
+    name = name or getattr(fn, "__name__", "your function")
+    where = signature(name, args, kwargs)
+    safe_args, safe_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        try:
+            result = fn(*safe_args, **safe_kwargs)
+        except builtins.NotImplementedError:
+            raise NotImplementedError(
+                f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code."
+            ) from None
+        except Exception as error:
+            raise CheckFailed(f"{where} raised {type(error).__name__}: {error}{_your_line(error)}") from None
+    for warning in caught:
+        if issubclass(warning.category, (RuntimeWarning, UserWarning)):
+            raise CheckFailed(f"{where} emitted a {warning.category.__name__}: {warning.message}. "
+                              "A correct implementation runs without warnings for this input.")
+    for given, used in zip(list(args) + list(kwargs.values()), list(safe_args) + list(safe_kwargs.values())):
+        if isinstance(given, np.ndarray) and (given.shape != np.shape(used) or not np.array_equal(given, used, equal_nan=True)):
+            raise CheckFailed(f"{where} changed its input array in place; work on a copy instead.")
+    return result
+
+
+def expect_array(got: Any, expected: Any, where: str, *, rtol: float = RTOL, atol: float = ATOL,
+                 allow_scalar: bool | None = None, require_float: bool = True,
+                 mistakes: Mapping[str, Any] | None = None, hint: str = "") -> np.ndarray:
+    """Check ``got`` against ``expected`` in the order a learner fixes things.
+
+    Type (an array; a NumPy or Python scalar is accepted when the expected value
+    is 0-d), then shape, dtype, finiteness, values. ``mistakes`` maps a
+    diagnosis to the output a known mistake would give: when ``got`` matches
+    one, the diagnosis is added to the message.
+    """
+    expected = np.asarray(expected)
+    allow_scalar = expected.ndim == 0 if allow_scalar is None else allow_scalar
+    if isinstance(got, (list, tuple)):
+        raise CheckFailed(f"{where} returned a {type(got).__name__}; expected a NumPy array "
+                          f"(wrap the result in np.asarray).")
+    if got is None:
+        raise CheckFailed(f"{where} returned None; did you forget the `return` statement?")
+    scalar_ok = allow_scalar and isinstance(got, (int, float, np.number, np.bool_))
+    if not isinstance(got, np.ndarray) and not scalar_ok:
+        raise CheckFailed(f"{where} returned {type(got).__name__}; expected a NumPy array.")
+    got_array = np.asarray(got)
+    if got_array.shape != expected.shape:
+        raise CheckFailed(f"{where} returned shape {got_array.shape}; expected shape {expected.shape}."
+                          + _shape_hint(got_array.shape, expected.shape))
+    if require_float and not np.issubdtype(got_array.dtype, np.floating):
+        raise CheckFailed(f"{where} returned dtype {got_array.dtype}; expected floats. "
+                          "An integer input must still give a float result (e.g. start from "
+                          "np.asarray(x, dtype=float)).")
+    finite = np.isfinite(expected) if np.issubdtype(expected.dtype, np.number) else np.ones(expected.shape, bool)
+    bad = finite & ~np.isfinite(got_array.astype(float)) if np.issubdtype(got_array.dtype, np.number) else finite
+    if np.any(bad):
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise CheckFailed(f"{where} returned {got_array[index]} at index {index or '()'}; expected "
+                          f"{expected[index]}. Look for overflow in exp or a division by zero.")
+    close = np.isclose(got_array, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if not np.all(close):
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        at = f" at index {index}" if index else ""
+        message = (f"{where} returned {got_array[index]:.6g}{at}; expected {expected[index]:.6g} "
+                   f"({np.count_nonzero(~close)} of {close.size} values differ).")
+        diagnosis = diagnose(got_array, expected, mistakes, rtol=rtol, atol=atol)
+        raise CheckFailed(" ".join(part for part in (message, diagnosis, hint) if part))
+    return got_array
+
+
+def _shape_hint(got: tuple, expected: tuple) -> str:
+    if got == expected + (1,) or got == (1,) + expected:
+        return " Remove the extra axis of length 1 (e.g. with .reshape or by indexing)."
+    if got == expected[::-1]:
+        return " The axes are swapped: check the order of a matrix product or a transpose."
+    if got == () and expected != ():
+        return " You reduced the array to a single number; the function works elementwise."
+    return ""
+
+
+def diagnose(got: np.ndarray, expected: np.ndarray, mistakes: Mapping[str, Any] | None,
+             rtol: float = RTOL, atol: float = ATOL) -> str:
+    """The diagnosis of the first known mistake that ``got`` reproduces, else a generic one."""
+    for message, wrong in (mistakes or {}).items():
+        wrong = np.asarray(wrong, dtype=float)
+        if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol, equal_nan=True):
+            return message
+    if np.allclose(got, -expected, rtol=rtol, atol=atol) and np.any(np.abs(expected) > atol):
+        return "The sign is flipped."
+    return ""
+
+
+def expect_equal(got: Any, expected: Any, where: str, what: str = "") -> None:
+    """Exact comparison for integers, labels, lists and tuples."""
+    if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
+        if np.shape(got) != np.shape(expected) or not np.array_equal(got, expected):
+            raise CheckFailed(f"{where} returned {describe(np.asarray(got))}; expected "
+                              f"{describe(np.asarray(expected))}. {what}".strip())
+    elif got != expected:
+        raise CheckFailed(f"{where} returned {describe(got)}; expected {describe(expected)}. {what}".strip())
+
+
+def passed(*names: str) -> None:
+    """Tell the learner the public checks passed, and that hidden ones will follow."""
+    print(f"✔ {', '.join(names)}: public checks passed. "
+          "More cases are checked when your notebook is graded.")

@@ -1,0 +1,25 @@
+"""Catalogues of plausible mistakes (mutants) and correct alternatives, one
+module per assignment, named like the notebook (``neurons``, ``activations``...).
+
+Each ``Case`` names a check (the same name in ``course.checks.<module>`` and
+``autograder.hidden.<module>``, called with the same arguments as in the test
+cell). A mutant must make the check fail with ``CheckFailed`` whose message
+contains ``message``; an alternative must pass both checks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass
+class Case:
+    check: str
+    label: str
+    fn: Callable | None = None
+    args: tuple = field(default_factory=tuple)
+    message: str = ""
+
+    def arguments(self) -> tuple[Any, ...]:
+        """What the test cell passes to the check: ``args``, or just the function."""
+        return self.args or (self.fn,)
