@@ -1,0 +1,156 @@
+"""`workshop`: the instructor's and the self-study learner's command line.
+
+    workshop release [ASSIGNMENT...] [--check]   nbgrader generate_assignment, source/ → release/
+    workshop validate [ASSIGNMENT...]            source passes every test, release fails each with NotImplementedError
+    workshop grade SUBMISSIONS [--feedback]      collect a folder or zip, nbgrader autograde, score table
+    workshop feedback                            nbgrader generate_feedback for everything graded
+    workshop export [--to grades.csv]            nbgrader export
+    workshop overview                            which tasks the class found hard
+    workshop selfgrade NOTEBOOK                  grade your own notebook, see score and feedback
+    workshop demo [--all]                        the whole cycle on a bundled sample class
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import steps
+from .paths import COURSE_ROOT, assignments
+
+
+def _release(args) -> int:
+    if args.check:
+        problems = steps.release_differences()
+        for problem in problems:
+            print(problem)
+        print("release/ is in sync with source/" if not problems else "run `workshop release` and commit release/")
+        return 1 if problems else 0
+    for path in steps.release(args.assignments or None):
+        print(f"wrote {path.relative_to(COURSE_ROOT)}")
+    return 0
+
+
+def _validate(args) -> int:
+    from .validate import validate
+    report = validate(args.assignments or None)
+    for notebook, problems in report.items():
+        print(f"{'ok  ' if not problems else 'FAIL'} {notebook}")
+        for problem in problems:
+            print(f"     {problem}")
+    return 1 if any(report.values()) else 0
+
+
+def _grade(args) -> int:
+    from .grading import feedback_for, grade_class, write_feedback
+    from .report import score_table
+    results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout)
+    print(score_table(results, found))
+    if args.feedback:
+        print(f"\nwrote {len(write_feedback(feedback_for(results)))} feedback reports under feedback/")
+    return 0
+
+
+def _feedback(args) -> int:
+    from .grading import write_feedback
+    with steps.api().gradebook as gb:
+        graded = [(s.student.id, a.name) for a in gb.assignments for s in a.submissions]
+    paths = write_feedback(graded)
+    for path in paths:
+        print(f"wrote {path.relative_to(COURSE_ROOT)}")
+    return 0
+
+
+def _export(args) -> int:
+    print(f"wrote {steps.export(steps.api(), args.to)}")
+    return 0
+
+
+def _overview(args) -> int:
+    from .report import overview
+    with steps.api().gradebook as gb:
+        print(overview(gb))
+    return 0
+
+
+def _selfgrade(args) -> int:
+    from .selfgrade import selfgrade
+    graded, report = selfgrade(args.notebook)
+    print(report)
+    return 0 if graded.score is not None else 1
+
+
+def _demo(args) -> int:
+    from .grading import feedback_for, grade_class, write_feedback
+    from .report import overview, score_table
+    from .sample_class import EXPECTED, make_sample_class
+    names = assignments() if args.all else assignments()[:2]
+    print(f"1. release: nbgrader generate_assignment for {', '.join(names)}")
+    steps.release(names)
+    archive = make_sample_class(COURSE_ROOT / "demo" / "class.zip", names)
+    print(f"2. a sample class as an LMS zip: {archive.relative_to(COURSE_ROOT)}")
+    for student, expected in EXPECTED.items():
+        print(f"     {student:13} {expected}")
+    print("3. grade: collect the zip, nbgrader autograde each notebook")
+    results, found = grade_class(archive, only=names, cell_timeout=args.timeout)
+    print("\n" + score_table(results, found) + "\n")
+    print(f"4. feedback: {len(write_feedback(feedback_for(results)))} HTML reports under feedback/ (hidden tests removed)")
+    print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
+    with steps.api().gradebook as gb:
+        print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="workshop", description=__doc__.split("\n")[0],
+                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("release", help="regenerate release/ from source/")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--check", action="store_true", help="fail if release/ differs from a fresh generation")
+    p.set_defaults(run=_release)
+
+    p = commands.add_parser("validate", help="source passes, release fails with NotImplementedError")
+    p.add_argument("assignments", nargs="*")
+    p.set_defaults(run=_validate)
+
+    p = commands.add_parser("grade", help="autograde a folder or zip of submissions")
+    p.add_argument("submissions", type=Path)
+    p.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
+    p.add_argument("--timeout", type=int, default=steps.CELL_TIMEOUT, help="seconds per cell")
+    p.add_argument("--feedback", action="store_true", help="also write feedback HTML")
+    p.set_defaults(run=_grade)
+
+    p = commands.add_parser("feedback", help="write feedback HTML for everything graded")
+    p.set_defaults(run=_feedback)
+
+    p = commands.add_parser("export", help="write the grades as CSV")
+    p.add_argument("--to", type=Path, default=Path("grades.csv"))
+    p.set_defaults(run=_export)
+
+    p = commands.add_parser("overview", help="per graded cell, how many earned its points")
+    p.set_defaults(run=_overview)
+
+    p = commands.add_parser("selfgrade", help="grade your own notebook")
+    p.add_argument("notebook", type=Path)
+    p.set_defaults(run=_selfgrade)
+
+    p = commands.add_parser("demo", help="release, grade a sample class, feedback, export")
+    p.add_argument("--all", action="store_true", help="all six assignments (slower), not just the first two")
+    p.add_argument("--timeout", type=int, default=20, help="seconds per cell")
+    p.set_defaults(run=_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        print(f"workshop {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

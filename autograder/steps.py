@@ -1,0 +1,128 @@
+"""The nbgrader steps the workshop runs, through nbgrader's Python API."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import re
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.apps import NbGraderAPI
+from nbgrader.plugins.export import CsvExportPlugin
+
+from .config import CELL_TIMEOUT, nbgrader_config, quiet_environment
+from .paths import COURSE_ROOT, assignments, notebook_path
+
+
+def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT) -> NbGraderAPI:
+    """nbgrader's API on the course directory ``root``, configured for this course."""
+    quiet_environment()
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    # nbgrader's own SQLAlchemy and nbformat deprecation chatter is not the instructor's business
+    warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
+    warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
+    with contextlib.redirect_stderr(io.StringIO()):
+        return NbGraderAPI(config=nbgrader_config(root, cell_timeout))
+
+
+def _ok(result: dict, what: str) -> dict:
+    if not result["success"]:
+        raise RuntimeError(f"{what} failed: {result.get('error') or result.get('log')}")
+    return result
+
+
+def release(names: list[str] | None = None, root: Path = COURSE_ROOT) -> list[Path]:
+    """``nbgrader generate_assignment``: write release/ from source/ and record it in the gradebook."""
+    nbgrader = api(root)
+    written = []
+    for name in names or assignments():
+        _ok(nbgrader.generate_assignment(name, force=True, create=True), f"generate_assignment {name}")
+        written += sorted((root / "release" / name).glob("*.ipynb"))
+    return written
+
+
+def release_differences(root: Path = COURSE_ROOT) -> list[str]:
+    """Release notebooks that differ from a fresh generation (empty when in sync)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(root / "source", Path(tmp) / "source")
+        release(root=Path(tmp))
+        fresh = {p.relative_to(Path(tmp) / "release") for p in (Path(tmp) / "release").rglob("*.ipynb")}
+        committed = {p.relative_to(root / "release") for p in (root / "release").rglob("*.ipynb")
+                     if ".ipynb_checkpoints" not in p.parts}
+        problems = [f"release/{p} is missing" for p in sorted(fresh - committed)]
+        problems += [f"release/{p} has no source" for p in sorted(committed - fresh)]
+        for path in sorted(fresh & committed):
+            new = json.loads((Path(tmp) / "release" / path).read_text())
+            old = json.loads((root / "release" / path).read_text())
+            if new != old:
+                problems.append(f"release/{path} differs from source/")
+    return problems
+
+
+@dataclass
+class Graded:
+    """One autograded notebook: its score and what the instructor should know."""
+    student: str
+    assignment: str
+    score: float | None = None
+    max_score: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
+    """``nbgrader autograde`` one submission and read its score back from the gradebook."""
+    result = nbgrader.autograde(assignment, student, force=True, create=True)
+    graded = Graded(student, assignment)
+    log = result.get("log", "")
+    restored = re.findall(r"Missing grade cell (\S+) encountered", log)
+    if restored:
+        graded.notes.append(f"restored deleted cell(s) {', '.join(restored)} and graded them")
+    if not result["success"]:
+        graded.notes.append(f"could not be graded: {_reason(result)}")
+        return graded
+    notebook = notebook_path(assignment).stem
+    with nbgrader.gradebook as gb:
+        submission = gb.find_submission_notebook(notebook, assignment, student)
+        graded.score, graded.max_score = submission.score, submission.max_score
+        manual = [g.name for g in submission.grades if g.needs_manual_grade]
+        timeouts = _timed_out_cells(nbgrader, student, assignment, notebook)
+    if timeouts:
+        graded.notes.append(f"cell(s) {', '.join(timeouts)} timed out after {nbgrader.config.Execute.timeout} s")
+    if manual:
+        graded.notes.append(f"needs manual grading: {', '.join(manual)}")
+    return graded
+
+
+def _timed_out_cells(nbgrader: NbGraderAPI, student: str, assignment: str, notebook: str) -> list[str]:
+    path = Path(nbgrader.coursedir.root, "autograded", student, assignment, f"{notebook}.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    return [cell.metadata.get("nbgrader", {}).get("grade_id", f"#{i}") for i, cell in enumerate(nb.cells)
+            if cell.cell_type == "code"
+            and any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in cell.outputs)]
+
+
+def _reason(result: dict) -> str:
+    """The last meaningful line of nbgrader's error or log."""
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and "Traceback" not in line]
+    errors = [line for line in lines if line.startswith("[ERROR]") or "Error" in line]
+    return (errors or lines or ["unknown error"])[-1].removeprefix("[ERROR] ")
+
+
+def feedback(student: str, assignment: str, nbgrader: NbGraderAPI) -> Path:
+    """``nbgrader generate_feedback``: the learner's HTML report, hidden tests removed."""
+    _ok(nbgrader.generate_feedback(assignment, student, force=True), f"generate_feedback {student}/{assignment}")
+    return Path(nbgrader.coursedir.root, "feedback", student, assignment, f"{notebook_path(assignment).stem}.html")
+
+
+def export(nbgrader: NbGraderAPI, to: Path) -> Path:
+    """``nbgrader export``: one row per student and assignment, as CSV."""
+    with nbgrader.gradebook as gb:
+        CsvExportPlugin(to=str(to), parent=nbgrader).export(gb)
+    return to

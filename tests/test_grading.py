@@ -1,0 +1,108 @@
+"""The instructor's cycle through the real nbgrader: a sample class collected from
+an LMS zip, autograded, given feedback and exported; bad input reported, never fatal."""
+import csv
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder import steps
+from autograder.grading import feedback_for, grade_class, write_feedback
+from autograder.report import overview, score_table
+from autograder.sample_class import looping, make_sample_class, solved
+
+pytestmark = pytest.mark.xdist_group("grading")
+MAX = 12  # points of 01-neurons
+
+
+@pytest.fixture(scope="module")
+def graded_class(template_course, tmp_path_factory):
+    """The sample class graded once for this module's tests."""
+    tmp = tmp_path_factory.mktemp("class")
+    course = tmp / "course"
+    shutil.copytree(template_course, course)
+    archive = make_sample_class(tmp / "class.zip", ["01-neurons"])
+    results, found = grade_class(archive, root=course, cell_timeout=30, progress=False)
+    return course, {r.student: r for r in results}, found
+
+
+def test_sample_class_scores(graded_class):
+    course, results, found = graded_class
+    assert (results["ada-lovelace"].score, results["ada-lovelace"].max_score) == (MAX, MAX)
+    assert 0 < results["grace-hopper"].score < MAX
+    assert results["alan-turing"].score == 0
+    assert results["bobby-tables"].score is None
+
+
+def test_noise_on_stderr_and_a_deleted_test_cell_cost_nothing(graded_class):
+    _, results, _ = graded_class
+    linus = results["linus-noisy"]
+    assert linus.score == MAX
+    assert linus.notes == ["restored deleted cell(s) test_weighted_sum and graded them"]
+
+
+def test_bad_files_are_reported_one_line_each(graded_class):
+    _, results, found = graded_class
+    problems = dict(found.problems)
+    assert "not a valid notebook" in problems["bobby-tables"]
+    assert "ignored bobby-tables_notes.txt" in problems[""]
+    table = score_table(list(results.values()), found)
+    assert "ada-lovelace  12/12" in table and "not a valid notebook" in table
+
+
+def test_feedback_shows_messages_not_hidden_tests(graded_class):
+    course, results, _ = graded_class
+    paths = write_feedback(feedback_for(results.values()), root=course)
+    assert len(paths) == 4
+    for path in paths:
+        html = path.read_text()
+        assert "HIDDEN TESTS" not in html and "hidden." not in html
+        assert "autograder" not in html and "checking.py" not in html, "a traceback through checking code"
+    assert "is not implemented yet" in (course / "feedback/alan-turing/01-neurons/neurons.html").read_text()
+
+
+def test_export_and_overview(graded_class):
+    course, _, _ = graded_class
+    nbgrader = steps.api(course)
+    rows = list(csv.DictReader(steps.export(nbgrader, course / "grades.csv").open()))
+    scores = {row["student_id"]: float(row["raw_score"]) for row in rows}
+    assert scores["ada-lovelace"] == MAX and scores["alan-turing"] == 0
+    with nbgrader.gradebook as gb:
+        text = overview(gb)
+    assert "test_weighted_sum" in text and "full" in text
+
+
+def test_infinite_loop_costs_only_its_cells(course, tmp_path):
+    folder = tmp_path / "class"
+    (folder / "ada").mkdir(parents=True)
+    nbformat.write(looping("01-neurons"), folder / "ada" / "neurons.ipynb")
+    (result,), _ = grade_class(folder, root=course, cell_timeout=5, progress=False)
+    assert result.score == MAX - 6  # weighted_sum never got defined; neuron and xor build on it
+    assert any("timed out" in note for note in result.notes)
+
+
+def test_tensorflow_import_costs_nothing(course, tmp_path):
+    notebook = solved("01-neurons")
+    first = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    first.source = "import os\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '0'\nimport tensorflow as tf\n" + first.source
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "ada_neurons.ipynb")
+    (result,), _ = grade_class(folder, root=course, progress=False)
+    assert result.score == MAX
+
+
+def test_plain_nbgrader_cli_uses_the_course_config(course, tmp_path):
+    (course / "nbgrader_config.py").write_text(
+        "from autograder.config import nbgrader_config\n"
+        "c = get_config()\nc.merge(nbgrader_config(__import__('pathlib').Path(__file__).parent))\n")
+    target = course / "submitted" / "ada" / "01-neurons"
+    target.mkdir(parents=True)
+    nbformat.write(solved("01-neurons"), target / "neurons.ipynb")
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "01-neurons"],
+                          cwd=course, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with steps.api(course).gradebook as gb:
+        assert gb.find_submission_notebook("neurons", "01-neurons", "ada").score == MAX
