@@ -1,0 +1,100 @@
+"""Speed and memory figures for the closing notes (a report, never a pass/fail test).
+
+    python scripts/benchmark.py [ASSIGNMENT...] [--class-size N]
+
+1. Each solution notebook executed headless: wall time including kernel start, and the
+   kernel's peak memory.
+2. Grading the sample class with `workshop grade` against plain `nbgrader autograde` on the
+   same submissions, in the same process, and their ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from autograder import steps
+from autograder.grading import grade_class
+from autograder.paths import SOURCE, assignments
+from autograder.sample_class import make_sample_class
+
+RUN_ONE = """
+import resource, sys, time
+from pathlib import Path
+from autograder.validate import execute, source_problems
+start = time.perf_counter()
+problems = source_problems(execute(Path(sys.argv[1])))
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{seconds:.1f} {peak_mb:.0f} {len(problems)}")
+"""
+
+
+def notebook_figures(names: list[str]) -> None:
+    print("Solution notebooks, executed headless (kernel start included)")
+    print(f"  {'notebook':<34} {'seconds':>8} {'peak MB':>8} {'errors':>7}")
+    for name in names:
+        path = next((SOURCE / name).glob("*.ipynb"))
+        out = subprocess.run([sys.executable, "-c", RUN_ONE, str(path)], capture_output=True, text=True,
+                             check=True).stdout.split()
+        print(f"  {str(path.relative_to(SOURCE.parent)):<34} {out[0]:>8} {out[1]:>8} {out[2]:>7}")
+
+
+def _course(tmp: Path, names: list[str]) -> Path:
+    root = tmp / "course"
+    for name in names:
+        shutil.copytree(SOURCE / name, root / "source" / name)
+    steps.release(names, root=root)
+    return root
+
+
+def grading_figures(names: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        archive = make_sample_class(tmp / "class.zip", names)
+        count = sum(1 for n in zipfile.ZipFile(archive).namelist() if n.endswith(".ipynb"))
+
+        ours = _course(tmp / "ours", names)
+        start = time.perf_counter()
+        results, _ = grade_class(archive, root=ours, only=names, cell_timeout=20, progress=False)
+        workshop = time.perf_counter() - start
+
+        plain = _course(tmp / "plain", names)
+        shutil.copytree(ours / "submitted", plain / "submitted")  # the same, already collected
+        (plain / "nbgrader_config.py").write_text(
+            "from pathlib import Path\nfrom autograder.config import nbgrader_config\n"
+            "get_config().merge(nbgrader_config(Path(__file__).parent, 20))\n")
+        start = time.perf_counter()
+        for name in names:
+            subprocess.run([sys.executable, "-m", "nbgrader", "autograde", name, "--force"], cwd=plain,
+                           capture_output=True, check=False)
+        nbgrader = time.perf_counter() - start
+
+    graded = sum(r.score is not None for r in results)
+    print(f"\nGrading the sample class: {count} notebook files ({graded} gradable) of {', '.join(names)}")
+    print(f"  workshop grade (collect zip + autograde + scores): {workshop:6.1f} s")
+    print(f"  plain nbgrader autograde (baseline)             : {nbgrader:6.1f} s")
+    print(f"  ratio workshop / nbgrader                       : {workshop / nbgrader:6.2f}")
+    print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("assignments", nargs="*", help="default: all")
+    parser.add_argument("--grading", nargs="*", default=None,
+                        help="assignments for the grading comparison (default: the first two)")
+    args = parser.parse_args()
+    names = args.assignments or assignments()
+    notebook_figures(names)
+    grading_figures(args.grading or assignments()[:2])
+    print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

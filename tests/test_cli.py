@@ -1,0 +1,40 @@
+"""The `workshop` command: self-grading, and bad input met with one clear line."""
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder.cli import main
+from autograder.sample_class import solved
+from autograder.selfgrade import selfgrade
+
+
+def test_selfgrade_reports_score_and_messages(tmp_path):
+    notebook = solved("01-neurons", every=2)
+    path = tmp_path / "neurons.ipynb"
+    nbformat.write(notebook, path)
+    graded, report = selfgrade(path, workdir=tmp_path / "work")
+    assert 0 < graded.score < graded.max_score
+    assert f"01-neurons: {graded.score:g} / 12 points" in report
+    assert "✔ test_weighted_sum (2/2)" in report
+    assert "✘ test_neuron (0/2): NotImplementedError: neuron is not implemented yet" in report
+    assert "hidden" not in report
+    assert (tmp_path / "work/feedback/me/01-neurons/neurons.html").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grade", "no-such-folder"], "does not exist: pass the folder or zip of submissions"),
+    (["selfgrade", "essay.ipynb"], "is not a workshop notebook"),
+    (["selfgrade", "neurons.ipynb"], "cannot read neurons.ipynb as a notebook"),
+])
+def test_bad_input_gets_one_line(argv, message, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_console_script_help():
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "selfgrade" in done.stdout
