@@ -18,6 +18,7 @@ from nbgrader.plugins.export import CsvExportPlugin
 
 from .config import CELL_TIMEOUT, nbgrader_config, quiet_environment
 from .paths import COURSE_ROOT, assignments, notebook_path
+from .repair import Ungradable, repair
 
 
 def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT) -> NbGraderAPI:
@@ -76,9 +77,19 @@ class Graded:
 
 
 def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
-    """``nbgrader autograde`` one submission and read its score back from the gradebook."""
-    result = nbgrader.autograde(assignment, student, force=True, create=True)
+    """Repair, then ``nbgrader autograde`` one submission and read its score from the gradebook."""
+    notebook = notebook_path(assignment).stem
     graded = Graded(student, assignment)
+    try:
+        graded.notes += repair(Path(nbgrader.coursedir.root, "submitted", student, assignment,
+                                    f"{notebook}.ipynb"), assignment)
+    except Ungradable as error:
+        graded.notes.append(f"could not be graded: {error}")
+        return graded
+    except Exception as error:  # whatever is wrong with one file, the class goes on
+        graded.notes.append(f"could not be graded: not a readable notebook ({type(error).__name__}: {error})")
+        return graded
+    result = nbgrader.autograde(assignment, student, force=True, create=True)
     log = result.get("log", "")
     restored = re.findall(r"Missing grade cell (\S+) encountered", log)
     if restored:
@@ -86,7 +97,6 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if not result["success"]:
         graded.notes.append(f"could not be graded: {_reason(result)}")
         return graded
-    notebook = notebook_path(assignment).stem
     with nbgrader.gradebook as gb:
         submission = gb.find_submission_notebook(notebook, assignment, student)
         graded.score, graded.max_score = submission.score, submission.max_score
@@ -108,11 +118,10 @@ def _timed_out_cells(nbgrader: NbGraderAPI, student: str, assignment: str, noteb
 
 
 def _reason(result: dict) -> str:
-    """The last meaningful line of nbgrader's error or log."""
-    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    lines = [line.strip() for line in text.splitlines() if line.strip() and "Traceback" not in line]
-    errors = [line for line in lines if line.startswith("[ERROR]") or "Error" in line]
-    return (errors or lines or ["unknown error"])[-1].removeprefix("[ERROR] ")
+    """The underlying exception in nbgrader's log, as one line."""
+    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    causes = [m for m in re.findall(r"^\s*(\w+(?:Error|Exception)\b.*)$", text, re.M) if "NbGrader" not in m]
+    return causes[0] if causes else "nbgrader failed; run `nbgrader autograde` for the full log"
 
 
 def feedback(student: str, assignment: str, nbgrader: NbGraderAPI) -> Path:

@@ -106,3 +106,47 @@ def test_plain_nbgrader_cli_uses_the_course_config(course, tmp_path):
     assert done.returncode == 0, done.stderr
     with steps.api(course).gradebook as gb:
         assert gb.find_submission_notebook("neurons", "01-neurons", "ada").score == MAX
+
+
+def _grade_one(course, tmp_path, notebook):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    if isinstance(notebook, str):
+        (folder / "ada_neurons.ipynb").write_text(notebook)
+    else:
+        nbformat.write(notebook, folder / "ada_neurons.ipynb")
+    (result,), _ = grade_class(folder, root=course, progress=False)
+    return result
+
+
+def test_lost_metadata_is_restored_from_the_release(course, tmp_path):
+    notebook = solved("01-neurons")
+    for cell in notebook.cells:
+        cell.metadata.pop("nbgrader", None)
+    result = _grade_one(course, tmp_path, notebook)
+    assert result.score == MAX
+    assert "nbgrader metadata was lost" in result.notes[0]
+
+
+def test_deleted_solution_and_test_cells_are_restored(course, tmp_path):
+    notebook = solved("01-neurons")
+    notebook.cells = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") not in ("xor", "test_xor")]
+    result = _grade_one(course, tmp_path, notebook)
+    assert result.score == MAX - 2
+    assert "restored deleted cell(s) xor as released" in " ".join(result.notes)
+
+
+def test_edited_test_cell_is_graded_with_the_original(course, tmp_path):
+    notebook = solved("01-neurons", every=2)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.source = "pass  # no tests, please"
+    result = _grade_one(course, tmp_path, notebook)
+    assert 0 < result.score < MAX
+    assert any(note.startswith("edited test cell(s) test_weighted_sum") for note in result.notes)
+
+
+def test_json_that_is_no_notebook_is_reported(course, tmp_path):
+    result = _grade_one(course, tmp_path, '{"hello": "world"}')
+    assert result.score is None and result.notes[0].startswith("could not be graded")
