@@ -64,9 +64,14 @@ def _crop(photo, rng, size=40):
     return np.ascontiguousarray(small[top:top + size, left:left + size - rng.integers(0, 3)])
 
 
-def _without_ties(draw, rng):
+def _luma_tie(image_bgr):
+    return _opencv_tie(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2YCrCb)[..., 0])
+
+
+def _without_ties(draw, rng, tie=_opencv_tie):
+    """The first image ``draw(rng)`` makes whose OpenCV map has no tie."""
     image = draw(rng)
-    while _opencv_tie(image):
+    while tie(image):
         image = draw(rng)
     return image
 
@@ -93,7 +98,6 @@ def _gray_8bit(seed):
 def _color_8bit(seed):
     """BGR uint8 images whose luma has no tie: one colour, gray, few colours, noise, a dark photo."""
     rng = np.random.default_rng(seed)
-    luma_tie = lambda image: _opencv_tie(cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)[..., 0])  # noqa: E731
     draws = [lambda r: np.repeat(r.integers(0, 256, size=(9, 11, 1), dtype=np.uint8), 3, axis=2),
              lambda r: r.choice(r.integers(0, 256, size=(4, 3), dtype=np.uint8), size=(15, 13)),
              lambda r: r.integers(0, 256, size=(24, 32, 3), dtype=np.uint8),
@@ -101,10 +105,7 @@ def _color_8bit(seed):
              lambda r: _crop(dark(astronaut(), high=60), r)]
     yield np.full((5, 6, 3), (40, 90, 160), np.uint8)                              # one colour
     for draw in draws:
-        image = draw(rng)
-        while luma_tie(image):
-            image = draw(rng)
-        yield image
+        yield _without_ties(draw, rng, tie=_luma_tie)
 
 
 def _dtype(image):

@@ -34,4 +34,5 @@ def xor_problem(xor=None):
         ax.contourf(grid[..., 0], grid[..., 1], zone, levels=[-0.5, 0.5, 1.5], cmap="coolwarm", alpha=0.25)
     ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xticks=[0, 1], yticks=[0, 1], title="XOR",
            xlabel="$x_1$", ylabel="$x_2$")
+    fig.tight_layout()
     return fig
