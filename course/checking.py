@@ -104,7 +104,7 @@ def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
     name = name or getattr(fn, "__name__", "your function")
     where = signature(name, args, kwargs)
     safe_args, safe_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
             result = fn(*safe_args, **safe_kwargs)
@@ -115,7 +115,7 @@ def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
         except Exception as error:
             raise CheckFailed(f"{where} raised {type(error).__name__}: {error}{_your_line(error)}") from None
     for warning in caught:
-        if issubclass(warning.category, (RuntimeWarning, UserWarning)):
+        if issubclass(warning.category, RuntimeWarning):  # numerical trouble: overflow, 0/0, invalid
             raise CheckFailed(f"{where} emitted a {warning.category.__name__}: {warning.message}. "
                               "A correct implementation runs without warnings for this input.")
     for given, used in zip(list(args) + list(kwargs.values()), list(safe_args) + list(safe_kwargs.values())):
@@ -143,15 +143,19 @@ def expect_array(got: Any, expected: Any, where: str, *, rtol: float = RTOL, ato
         raise CheckFailed(f"{where} returned None; did you forget the `return` statement?")
     scalar_ok = allow_scalar and isinstance(got, (int, float, np.number, np.bool_))
     if not isinstance(got, np.ndarray) and not scalar_ok:
+        if isinstance(got, (int, float, np.number, np.bool_)):
+            raise CheckFailed(f"{where} returned a single number ({type(got).__name__}); expected an array of "
+                              f"shape {expected.shape}. Apply the formula elementwise with NumPy (e.g. np.where "
+                              "rather than if/else) so that an array comes back.")
         raise CheckFailed(f"{where} returned {type(got).__name__}; expected a NumPy array.")
     got_array = np.asarray(got)
     if got_array.shape != expected.shape:
         raise CheckFailed(f"{where} returned shape {got_array.shape}; expected shape {expected.shape}."
                           + _shape_hint(got_array.shape, expected.shape))
     if require_float and not np.issubdtype(got_array.dtype, np.floating):
-        raise CheckFailed(f"{where} returned dtype {got_array.dtype}; expected floats. "
-                          "An integer input must still give a float result (e.g. start from "
-                          "np.asarray(x, dtype=float)).")
+        advice = ("convert with .astype(float)" if got_array.dtype == bool else
+                  "an integer input must still give a float result: start from np.asarray(x, dtype=float)")
+        raise CheckFailed(f"{where} returned dtype {got_array.dtype}; expected floats ({advice}).")
     finite = np.isfinite(expected) if np.issubdtype(expected.dtype, np.number) else np.ones(expected.shape, bool)
     bad = finite & ~np.isfinite(got_array.astype(float)) if np.issubdtype(got_array.dtype, np.number) else finite
     if np.any(bad):
