@@ -18,6 +18,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def score_table(results: list[Graded], found: Collection) -> str:
     """One row per participant: a score per notebook, the total, and a line per problem."""
     assignments = sorted({r.assignment for r in results})
+    max_scores = {r.assignment: r.max_score for r in results if r.max_score is not None}
     by_student = defaultdict(dict)
     for r in results:
         by_student[r.student][r.assignment] = r
@@ -26,11 +27,12 @@ def score_table(results: list[Graded], found: Collection) -> str:
         cells, total, maximum = [], 0.0, 0.0
         for assignment in assignments:
             r = by_student[student].get(assignment)
+            maximum += max_scores.get(assignment, 0.0)  # a missing notebook counts as zero
             if r is None or r.score is None:
                 cells.append("—")
             else:
                 cells.append(f"{r.score:g}/{r.max_score:g}")
-                total, maximum = total + r.score, maximum + r.max_score
+                total += r.score
             notes += [f"{student} / {assignment}: {n}" for n in (r.notes if r else [])]
         rows.append([student, *cells, f"{total:g}/{maximum:g}" if maximum else "—"])
     notes += [f"{student or '(no participant)'}: {p}" for student, p in found.problems]
