@@ -18,8 +18,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# Participants work on copies in work/ (never overwritten), so release/ stays as released.
 lab: $(STAMP)
-	$(BIN)/jupyter lab release/
+	mkdir -p work && cp -rn release/. work/
+	$(BIN)/jupyter lab --notebook-dir=work
 
 release: $(STAMP)
 	$(BIN)/workshop release
