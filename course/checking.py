@@ -108,10 +108,12 @@ def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
         warnings.simplefilter("always")
         try:
             result = fn(*safe_args, **safe_kwargs)
-        except builtins.NotImplementedError:
-            raise NotImplementedError(
-                f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code."
-            ) from None
+        except builtins.NotImplementedError as error:
+            frames = traceback.extract_tb(error.__traceback__)
+            unfinished = frames[-1].name if len(frames) > 1 and frames[-1].name != "<module>" else name
+            via = f" ({name} calls it)" if unfinished != name else ""
+            raise NotImplementedError(f"{unfinished} is not implemented yet{via}: replace "
+                                      "`raise NotImplementedError()` with your code.") from None
         except Exception as error:
             raise CheckFailed(f"{where} raised {type(error).__name__}: {error}{_your_line(error)}") from None
     for warning in caught:
