@@ -69,7 +69,7 @@ def compare_thresholds(variants, sheet, sheets, preprocess_sheet):
     total = sum(len(s.labels) for s in sheets)
     fig, axes = _grid(len(variants), 3, size=4.2, height=3.6)
     for ax, (name, variant) in zip(axes, variants.items()):
-        run = (lambda image: preprocess_sheet(image)) if variant is None else (
+        run = preprocess_sheet if variant is None else (
             lambda image, f=variant: f(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)))
         scores = np.array([_score(run(s.image), s) for s in sheets]).sum(axis=0)
         ax.imshow(run(sheet.image), cmap="gray")
