@@ -11,6 +11,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from traitlets.config import Config
 
+from .preprocessors import HideTestTracebacks
+
 COURSE_ID = "image-recognition-workshop"
 CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the class
 # ipykernel warns on its own stderr at start-up; keep the instructor's terminal readable.
@@ -46,6 +48,6 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     c.OverwriteCells.missing_cell_notification = (
         "This cell (id:{cell_id}) was missing from your notebook; the grader put it back.\n\n")
     # Feedback shows the learner every check's message but not the hidden tests' code.
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, HideTestTracebacks, CSSHTMLHeaderPreprocessor]
     c.ClearHiddenTests.enforce_metadata = False
     return c

@@ -81,6 +81,10 @@ def test_infinite_loop_costs_only_its_cells(course, tmp_path):
     (result,), _ = grade_class(folder, root=course, cell_timeout=5, progress=False)
     assert result.score == MAX - 6  # weighted_sum never got defined; neuron and xor build on it
     assert any("timed out" in note for note in result.notes)
+    (html,) = write_feedback([("ada", "01-neurons")], root=course)
+    text = html.read_text()
+    assert "name &#39;weighted_sum&#39; is not defined" in text or "name 'weighted_sum' is not defined" in text
+    assert "HIDDEN TESTS" not in text and "autograder" not in text, "a traceback quoted the hidden tests"
 
 
 def test_tensorflow_import_costs_nothing(course, tmp_path):
