@@ -44,7 +44,8 @@ def _validate(args) -> int:
 def _grade(args) -> int:
     from .grading import feedback_for, grade_class, write_feedback
     from .report import score_table
-    results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout)
+    results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout,
+                                 jobs=args.jobs)
     print(score_table(results, found))
     if args.feedback:
         print(f"\nwrote {len(write_feedback(feedback_for(results)))} feedback reports under feedback/")
@@ -120,6 +121,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
     p.add_argument("--timeout", type=int, default=steps.CELL_TIMEOUT, help="seconds per cell")
     p.add_argument("--feedback", action="store_true", help="also write feedback HTML")
+    p.add_argument("--jobs", type=int, default=1, help="notebooks graded at once, one process each")
     p.set_defaults(run=_grade)
 
     p = commands.add_parser("feedback", help="write feedback HTML for everything graded")

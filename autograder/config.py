@@ -34,7 +34,8 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     c = Config()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
-    c.CourseDirectory.db_url = f"sqlite:///{Path(root, 'gradebook.db')}"
+    # SQLite waits up to a minute for a lock, so parallel graders take turns writing.
+    c.CourseDirectory.db_url = f"sqlite:///{Path(root, 'gradebook.db')}?timeout=60"
     # Each cell gets a time limit; a cell that exceeds it is interrupted and the rest still runs.
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True

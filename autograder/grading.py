@@ -1,6 +1,8 @@
 """Grade a class: collect the submissions, autograde each notebook, write feedback."""
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -10,23 +12,41 @@ from .collect import Collection, collect
 from .paths import COURSE_ROOT, notebook_path
 
 
+def _autograde(root: Path, cell_timeout: int, student: str, assignment: str) -> steps.Graded:
+    """One notebook, in a worker process of its own."""
+    return steps.autograde(student, assignment, steps.api(root, cell_timeout))
+
+
 def grade_class(source: Path, root: Path = COURSE_ROOT, only: list[str] | None = None,
-                cell_timeout: int = steps.CELL_TIMEOUT, progress: bool = True
+                cell_timeout: int = steps.CELL_TIMEOUT, progress: bool = True, jobs: int = 1
                 ) -> tuple[list[steps.Graded], Collection]:
-    """Autograde every notebook found in ``source``; one bad submission never stops the rest."""
+    """Autograde every notebook found in ``source``; one bad submission never stops the rest.
+
+    With ``jobs`` > 1, that many notebooks are graded at once, each in its own process
+    (worth it on a machine with more cores than one notebook's kernel keeps busy).
+    """
     found = collect(source, root / "submitted", only)
     assignments = only or sorted({a for _, a in found.notebooks})
     if assignments:
         steps.release(assignments, root)  # records the source cells, hidden tests included, in the gradebook
-    nbgrader = steps.api(root, cell_timeout)
-    results = []
-    jobs = [(s, a) for s in found.students for a in assignments]
-    for student, assignment in tqdm(jobs, desc="grading", unit="notebook", disable=not progress):
-        if (student, assignment) in found.notebooks:
-            results.append(steps.autograde(student, assignment, nbgrader))
-        else:
-            results.append(steps.Graded(student, assignment,
-                                        notes=[f"no usable {notebook_path(assignment).stem}.ipynb"]))
+    todo = [(s, a) for s in found.students for a in assignments if (s, a) in found.notebooks]
+    bar = tqdm(total=len(todo), desc="grading", unit="notebook", disable=not progress)
+    graded = {}
+    if jobs > 1:
+        spawn = multiprocessing.get_context("spawn")  # no forked kernels, sockets or event loops
+        with ProcessPoolExecutor(jobs, mp_context=spawn) as pool:
+            futures = {job: pool.submit(_autograde, root, cell_timeout, *job) for job in todo}
+            for job, future in futures.items():
+                graded[job] = future.result()
+                bar.update()
+    else:
+        nbgrader = steps.api(root, cell_timeout)
+        for job in todo:
+            graded[job] = steps.autograde(*job, nbgrader)
+            bar.update()
+    bar.close()
+    results = [graded.get((s, a)) or steps.Graded(s, a, notes=[f"no usable {notebook_path(a).stem}.ipynb"])
+               for s in found.students for a in assignments]
     return results, found
 
 

@@ -4,8 +4,8 @@
 
 1. Each solution notebook executed headless: wall time including kernel start, and the
    kernel's peak memory.
-2. Grading the sample class with `workshop grade` against plain `nbgrader autograde` on the
-   same submissions, in the same process, and their ratio.
+2. Grading the sample class with `workshop grade` (serial and --jobs 2) against plain
+   `nbgrader autograde` on the same submissions, in the same process, and their ratio.
 """
 from __future__ import annotations
 
@@ -65,6 +65,11 @@ def grading_figures(names: list[str]) -> None:
         results, _ = grade_class(archive, root=ours, only=names, cell_timeout=20, progress=False)
         workshop = time.perf_counter() - start
 
+        start = time.perf_counter()
+        grade_class(archive, root=_course(tmp / "parallel", names), only=names, cell_timeout=20,
+                    progress=False, jobs=2)
+        parallel = time.perf_counter() - start
+
         plain = _course(tmp / "plain", names)
         shutil.copytree(ours / "submitted", plain / "submitted")  # the same, already collected
         (plain / "nbgrader_config.py").write_text(
@@ -79,6 +84,7 @@ def grading_figures(names: list[str]) -> None:
     graded = sum(r.score is not None for r in results)
     print(f"\nGrading the sample class: {count} notebook files ({graded} gradable) of {', '.join(names)}")
     print(f"  workshop grade (collect zip + autograde + scores): {workshop:6.1f} s")
+    print(f"  workshop grade --jobs 2                         : {parallel:6.1f} s")
     print(f"  plain nbgrader autograde (baseline)             : {nbgrader:6.1f} s")
     print(f"  ratio workshop / nbgrader                       : {workshop / nbgrader:6.2f}")
     print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")

@@ -24,7 +24,7 @@ def graded_class(template_course, tmp_path_factory):
     course = tmp / "course"
     shutil.copytree(template_course, course)
     archive = make_sample_class(tmp / "class.zip", ["01-neurons"])
-    results, found = grade_class(archive, root=course, cell_timeout=30, progress=False)
+    results, found = grade_class(archive, root=course, cell_timeout=30, progress=False, jobs=2)
     return course, {r.student: r for r in results}, found
 
 
