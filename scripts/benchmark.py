@@ -38,12 +38,12 @@ print(f"{seconds:.1f} {peak_mb:.0f} {len(problems)}")
 
 def notebook_figures(names: list[str]) -> None:
     print("Solution notebooks, executed headless (kernel start included)")
-    print(f"  {'notebook':<34} {'seconds':>8} {'peak MB':>8} {'errors':>7}")
+    print(f"  {'notebook':<42} {'seconds':>8} {'peak MB':>8} {'errors':>7}")
     for name in names:
         path = next((SOURCE / name).glob("*.ipynb"))
         out = subprocess.run([sys.executable, "-c", RUN_ONE, str(path)], capture_output=True, text=True,
                              check=True).stdout.split()
-        print(f"  {str(path.relative_to(SOURCE.parent)):<34} {out[0]:>8} {out[1]:>8} {out[2]:>7}")
+        print(f"  {str(path.relative_to(SOURCE.parent)):<42} {out[0]:>8} {out[1]:>8} {out[2]:>7}")
 
 
 def _course(tmp: Path, names: list[str]) -> Path:
