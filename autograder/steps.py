@@ -34,7 +34,7 @@ def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT) -> NbGraderA
 
 def _ok(result: dict, what: str) -> dict:
     if not result["success"]:
-        raise RuntimeError(f"{what} failed: {result.get('error') or result.get('log')}")
+        raise RuntimeError(f"{what} failed: {_reason(result)}")
     return result
 
 
