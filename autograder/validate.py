@@ -11,12 +11,16 @@ from .config import KERNEL_ARGUMENTS, quiet_environment
 from .paths import RELEASE, SOURCE, assignments, notebook_path
 
 
-def execute(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel, errors recorded in its outputs."""
+def execute(path: Path, timeout: int = 300, as_graded: bool = False) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh kernel, errors recorded in its outputs.
+
+    Cells tagged ``skip-execution`` run too, as for a participant, unless ``as_graded``
+    (nbgrader's execution skips them).
+    """
     quiet_environment()
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(path.parent)}}).execute()
+                   skip_cells_with_tag="skip-execution" if as_graded else "run-every-cell", extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
 
 
