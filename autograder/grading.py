@@ -51,9 +51,17 @@ def grade_class(source: Path, root: Path = COURSE_ROOT, only: list[str] | None =
 
 
 def write_feedback(graded: list[tuple[str, str]], root: Path = COURSE_ROOT) -> list[Path]:
-    """Feedback HTML for each autograded (student, assignment)."""
+    """Feedback HTML for each autograded (student, assignment); one failure skips only its report."""
     nbgrader = steps.api(root)
-    return [steps.feedback(student, assignment, nbgrader) for student, assignment in graded]
+    written = []
+    for student, assignment in graded:
+        if not (root / "autograded" / student / assignment).is_dir():
+            continue  # never graded: nothing to report on
+        try:
+            written.append(steps.feedback(student, assignment, nbgrader))
+        except RuntimeError as error:
+            print(f"no feedback for {student} / {assignment}: {error}")
+    return written
 
 
 def feedback_for(results: list[steps.Graded]) -> list[tuple[str, str]]:
