@@ -82,7 +82,8 @@ def collect(source: Path, submitted: Path, only: list[str] | None = None) -> Col
             relative = path.relative_to(folder)
             who = _identify(relative, names) if path.suffix == ".ipynb" else None
             if who is None:
-                owner = student_id(relative.parts[0]) if len(relative.parts) > 1 else ""
+                top = relative.parts[0] if len(relative.parts) > 1 else relative.name.partition("_")[0]
+                owner = student_id(top) if top != relative.name else ""
                 found.problems.append((owner, f"ignored {relative}: not one of the workshop's notebooks "
                                               f"({', '.join(n + '.ipynb' for n in names)})"))
                 continue

@@ -45,9 +45,16 @@ def grade_class(source: Path, root: Path = COURSE_ROOT, only: list[str] | None =
             graded[job] = steps.autograde(*job, nbgrader)
             bar.update()
     bar.close()
-    results = [graded.get((s, a)) or steps.Graded(s, a, notes=[f"no usable {notebook_path(a).stem}.ipynb"])
+    results = [graded.get((s, a)) or steps.Graded(s, a, notes=_missing(found, s, a))
                for s in found.students for a in assignments]
     return results, found
+
+
+def _missing(found: Collection, student: str, assignment: str) -> list[str]:
+    """'missing x.ipynb', unless a problem already says what went wrong with that file."""
+    name = f"{notebook_path(assignment).stem}.ipynb"
+    explained = any(who == student and name.removesuffix(".ipynb") in text for who, text in found.problems)
+    return [] if explained else [f"missing {name}"]
 
 
 def write_feedback(graded: list[tuple[str, str]], root: Path = COURSE_ROOT) -> list[Path]:

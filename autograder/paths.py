@@ -7,9 +7,9 @@ SOURCE = COURSE_ROOT / "source"
 RELEASE = COURSE_ROOT / "release"
 
 
-def assignments() -> list[str]:
-    """The assignment names, in course order (``01-neurons``, ``02-activations``, ...)."""
-    return sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+def assignments(source: Path = SOURCE) -> list[str]:
+    """The assignment names under ``source``, in course order (``01-neurons``, ...)."""
+    return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def notebook_path(assignment: str, root: Path = SOURCE) -> Path:

@@ -45,7 +45,7 @@ def overview(gradebook: Gradebook) -> str:
     rows = []
     for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
         for notebook in assignment.notebooks:
-            submissions = [s for s in notebook.submissions]
+            submissions = list(notebook.submissions)
             if not submissions:
                 continue
             scores = [s.score for s in submissions]

@@ -42,7 +42,7 @@ def release(names: list[str] | None = None, root: Path = COURSE_ROOT) -> list[Pa
     """``nbgrader generate_assignment``: write release/ from source/ and record it in the gradebook."""
     nbgrader = api(root)
     written = []
-    for name in names or assignments():
+    for name in names or assignments(root / "source"):
         _ok(nbgrader.generate_assignment(name, force=True, create=True), f"generate_assignment {name}")
         written += sorted((root / "release" / name).glob("*.ipynb"))
     return written

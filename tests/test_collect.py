@@ -47,7 +47,8 @@ def test_flat_lms_zip_with_bad_files(tmp_path):
     assert set(found.notebooks) == {("ada", "01-neurons"), ("grace", "01-neurons")}
     problems = dict(found.problems)
     assert "not a valid notebook" in problems["bob"]
-    assert any("ignored bob_essay.docx" in p for _, p in found.problems)
+    assert any(who == "bob" and p.startswith("ignored bob_essay.docx: not one of the workshop's notebooks")
+               for who, p in found.problems)
     assert found.students == ["ada", "bob", "grace"]
 
 
@@ -63,3 +64,11 @@ def test_missing_source_says_what_to_pass(tmp_path):
     (tmp_path / "grades.txt").write_text("x")
     with pytest.raises(ValueError, match="neither a folder nor a zip"):
         collect(tmp_path / "grades.txt", tmp_path / "submitted")
+
+
+def test_a_missing_notebook_is_named_unless_a_problem_explains_it():
+    from autograder.collect import Collection
+    from autograder.grading import _missing
+    found = Collection(problems=[("bob", "bob_neurons.ipynb is not a valid notebook (...)")])
+    assert _missing(found, "bob", "01-neurons") == []
+    assert _missing(found, "ada", "01-neurons") == ["missing neurons.ipynb"]
