@@ -13,7 +13,8 @@ import copy
 import functools
 import traceback
 import warnings
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 

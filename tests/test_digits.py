@@ -7,8 +7,16 @@ import numpy as np
 import pytest
 
 from course import digits
-from course.digits import (augment_shifts, digit_sheet, iou, load_digits_28, load_fer2013, load_local_digits,
-                           match_boxes, reading_accuracy)
+from course.digits import (
+    augment_shifts,
+    digit_sheet,
+    iou,
+    load_digits_28,
+    load_fer2013,
+    load_local_digits,
+    match_boxes,
+    reading_accuracy,
+)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 
 from autograder import steps
 from autograder.grading import feedback_for, grade_class, write_feedback
-from autograder.report import overview, score_table
 from autograder.paths import notebook_path
+from autograder.report import overview, score_table
 from autograder.sample_class import looping, make_sample_class, solved
 from autograder.validate import graded_cells
 

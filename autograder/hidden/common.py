@@ -2,7 +2,8 @@
 to the reference, and compare with the messages of ``course.checking``."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 

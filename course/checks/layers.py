@@ -4,8 +4,16 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from course.checking import (CheckFailed, call, describe, expect_array, learner_facing, passed,
-                             require_defined, signature)
+from course.checking import (
+    CheckFailed,
+    call,
+    describe,
+    expect_array,
+    learner_facing,
+    passed,
+    require_defined,
+    signature,
+)
 
 # The kernels of https://setosa.io/ev/image-kernels/ (Victor Powell), plus the box blur.
 SETOSA = {

@@ -1,7 +1,16 @@
 """Public checks for 01-neurons: small cases you can verify by hand."""
 import numpy as np
 
-from course.checking import CheckFailed, require_defined, call, expect_array, expect_equal, learner_facing, passed, signature
+from course.checking import (
+    CheckFailed,
+    call,
+    expect_array,
+    expect_equal,
+    learner_facing,
+    passed,
+    require_defined,
+    signature,
+)
 
 TRUTH_TABLE = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0]}

@@ -8,8 +8,9 @@ contains ``message``; an alternative must pass both checks.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass

@@ -6,8 +6,8 @@ the reference solution (``trained``), so that collecting tests trains nothing.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import cv2
 import numpy as np
