@@ -6,6 +6,7 @@
     workshop feedback                            nbgrader generate_feedback for everything graded
     workshop export [--to grades.csv]            nbgrader export
     workshop overview                            which tasks the class found hard
+    workshop report [--to report.html]           the class's scores, mistakes and best models, with pictures
     workshop selfgrade NOTEBOOK                  grade your own notebook, see score and feedback
     workshop demo [--all]                        the whole cycle on a bundled sample class
 """
@@ -74,6 +75,18 @@ def _overview(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from .class_report import build, summary, write
+    if args.to is None:
+        print(summary(build(COURSE_ROOT)))
+        print("\nThe whole report with pictures: workshop report --to report.html")
+        return 0
+    path, report = write(args.to, COURSE_ROOT)
+    print(summary(report))
+    print(f"\nwrote {path}")
+    return 0
+
+
 def _selfgrade(args) -> int:
     from .selfgrade import selfgrade
     graded, report = selfgrade(args.notebook)
@@ -95,10 +108,14 @@ def _demo(args) -> int:
     print("3. grade: collect the zip, nbgrader autograde each notebook")
     results, found = grade_class(archive, only=names, cell_timeout=args.timeout)
     print("\n" + score_table(results, found) + "\n")
-    print(f"4. feedback: {len(write_feedback(feedback_for(results)))} HTML reports under feedback/ (hidden tests removed)")
+    print(f"4. feedback: {len(write_feedback(feedback_for(results)))} HTML reports under feedback/ "
+          "(hidden tests removed)")
     print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
     with steps.api().gradebook as gb:
         print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
+    from .class_report import write
+    path, _ = write(COURSE_ROOT / "demo" / "report.html")
+    print(f"\n7. report: what the class found hard, with pictures: {path}")
     return 0
 
 
@@ -133,6 +150,10 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("overview", help="per graded cell, how many earned its points")
     p.set_defaults(run=_overview)
+
+    p = commands.add_parser("report", help="the class's report with pictures, as one HTML file")
+    p.add_argument("--to", type=Path, help="write the HTML report here (without: print its summary)")
+    p.set_defaults(run=_report)
 
     p = commands.add_parser("selfgrade", help="grade your own notebook")
     p.add_argument("notebook", type=Path)

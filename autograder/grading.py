@@ -10,6 +10,7 @@ from tqdm.auto import tqdm
 from . import steps
 from .collect import Collection, collect
 from .paths import COURSE_ROOT, notebook_path
+from .report import save_notes
 
 
 def _autograde(root: Path, cell_timeout: int, student: str, assignment: str) -> steps.Graded:
@@ -47,6 +48,7 @@ def grade_class(source: Path, root: Path = COURSE_ROOT, only: list[str] | None =
     bar.close()
     results = [graded.get((s, a)) or steps.Graded(s, a, notes=_missing(found, s, a))
                for s in found.students for a in assignments]
+    save_notes(results, found, root)  # for `workshop report`: who could not be graded, and why
     return results, found
 
 

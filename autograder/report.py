@@ -1,12 +1,18 @@
 """Tables for the instructor: the class's scores, and which tasks the class found hard."""
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
 
 from nbgrader.api import Gradebook
 
 from .collect import Collection
 from .steps import Graded
+
+NOTES = "grading-notes.json"  # under the course root: what `workshop grade` could not show in the gradebook
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -56,3 +62,56 @@ def overview(gradebook: Gradebook) -> str:
                 full = sum(1 for g in grades if g.score is not None and g.score >= g.max_score)
                 rows.append(["", cell.name, f"{full}/{len(grades)} full", f"{cell.max_score:g} pt"])
     return _table(["assignment", "graded cell", "participants", "points"], rows) if rows else "nothing graded yet"
+
+
+def save_notes(results: list[Graded], found: Collection, root: Path) -> Path:
+    """Keep what a class run had to say per participant (ungradable notebooks and why, restored
+    cells, timeouts, stray files) in ``<root>/grading-notes.json``, for `workshop report`.
+
+    Kept per assignment: grading an assignment again replaces its notes, others stay. A problem
+    with a participant's file of an assignment (a notebook that is no notebook) goes with that
+    assignment; any other (a stray file) goes with every assignment of the run.
+    """
+    path = Path(root, NOTES)
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))["assignments"]
+    except (OSError, ValueError, KeyError, TypeError):
+        kept = {}
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    run = {r.assignment: {"graded_at": now, "notes": {}, "problems": []} for r in results}
+    for r in results:
+        if r.notes:
+            run[r.assignment]["notes"].setdefault(r.student, []).extend(r.notes)
+    stems = {assignment: _stem(assignment, root) for assignment in run}
+    for student, problem in found.problems:
+        path_named = problem.split(" ", 1)[0]
+        named = [a for a, stem in stems.items()
+                 if stem and re.search(rf"(^|[/_-]){re.escape(stem)}([-_ ]\(?\d+\)?)?\.ipynb$", path_named)]
+        if student and named:
+            run[named[0]]["notes"].setdefault(student, []).append(problem)
+        else:
+            for assignment in run:
+                run[assignment]["problems"].append([student, problem])
+    path.write_text(json.dumps({"format": 1, "assignments": kept | run}, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def _stem(assignment: str, root: Path) -> str:
+    notebooks = sorted(Path(root, "source", assignment).glob("*.ipynb"))
+    return notebooks[0].stem if notebooks else ""
+
+
+def load_notes(root: Path) -> tuple[dict[tuple[str, str], list[str]], list[tuple[str, str]], dict[str, datetime]]:
+    """What ``save_notes`` kept: notes by (student, assignment), other problems as (student, text),
+    and when each assignment was graded. All empty if no class was graded under ``root``."""
+    try:
+        kept = json.loads(Path(root, NOTES).read_text(encoding="utf-8"))["assignments"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, [], {}
+    notes, problems, when = {}, [], {}
+    for assignment, run in sorted(kept.items()):
+        when[assignment] = datetime.fromisoformat(run["graded_at"])
+        for student, lines in run.get("notes", {}).items():
+            notes[(student, assignment)] = list(lines)
+        problems += [(s, p) for s, p in run.get("problems", []) if (s, p) not in problems]
+    return notes, problems, when

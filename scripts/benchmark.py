@@ -6,10 +6,14 @@
    and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
 2. Grading the sample class with `workshop grade` (serial and --jobs 2) against plain
    `nbgrader autograde` on the same submissions, in the same process, and their ratio.
+3. `workshop report` on a synthetic class (default 300 participants, all six notebooks).
+
+    python scripts/benchmark.py --report-only [--report-class-size N]   just 3.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -19,10 +23,12 @@ import time
 import zipfile
 from pathlib import Path
 
-from autograder import steps
-from autograder.grading import grade_class
-from autograder.paths import SOURCE, assignments
-from autograder.sample_class import make_sample_class
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.synthetic_class
+
+from autograder import class_report, steps  # noqa: E402
+from autograder.grading import grade_class  # noqa: E402
+from autograder.paths import SOURCE, assignments  # noqa: E402
+from autograder.sample_class import make_sample_class  # noqa: E402
 
 RUN_ONE = """
 import resource, sys, time
@@ -92,15 +98,42 @@ def grading_figures(names: list[str]) -> None:
     print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")
 
 
+def report_figures(size: int) -> None:
+    from tests.synthetic_class import synthetic_class
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        start = time.perf_counter()
+        synthetic_class(root, size)
+        built = time.perf_counter() - start
+        start = time.perf_counter()
+        path, report = class_report.write(root / "report.html", root)
+        written = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder.cli", "report", "--to", str(root / "cli.html")], check=True,
+                       capture_output=True, env={**os.environ, "WORKSHOP_COURSE_ROOT": str(root)})
+        command = time.perf_counter() - start
+        kib = path.stat().st_size // 1024
+    cells = sum(len(nb.cells) for nb in report.notebooks)
+    print(f"\n`workshop report` on a synthetic class of {size} ({len(report.notebooks)} notebooks, "
+          f"{cells} graded cells)")
+    print(f"  building the class (gradebook + verdict files): {built:6.1f} s")
+    print(f"  the report, in process (read + figures + HTML): {written:6.1f} s  ({kib} KiB)")
+    print(f"  `workshop report --to` as a command          : {command:6.1f} s  (Python start and imports included)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="default: all")
     parser.add_argument("--grading", nargs="*", default=None,
                         help="assignments for the grading comparison (default: the first two)")
+    parser.add_argument("--report-class-size", type=int, default=300, help="participants for the report timing")
+    parser.add_argument("--report-only", action="store_true", help="only time `workshop report`")
     args = parser.parse_args()
-    names = args.assignments or assignments()
-    notebook_figures(names)
-    grading_figures(args.grading or assignments()[:2])
+    if not args.report_only:
+        names = args.assignments or assignments()
+        notebook_figures(names)
+        grading_figures(args.grading or assignments()[:2])
+    report_figures(args.report_class_size)
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 
