@@ -13,7 +13,7 @@ import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -169,9 +169,13 @@ def _name(first: str | None, last: str | None, student: str) -> str:
 
 def build(root: Path = COURSE_ROOT) -> ClassReport:
     """Everything the report shows, read from the course under ``root``."""
+    nbgrader = steps.api(root)
+    database = nbgrader.coursedir.db_url.split("?")[0]
+    if database.startswith("sqlite:///") and not Path(database.removeprefix("sqlite:///")).exists():
+        raise FileNotFoundError(f"no gradebook in {root}: grade the class first (workshop grade SUBMISSIONS)")
     verdicts, verdict_problems = read_verdicts(root)
     notes, problems, notes_when = load_notes(root)
-    with steps.api(root).gradebook as gb:
+    with nbgrader.gradebook as gb:
         db = gb.db
         participants = {sid: _name(first, last, sid)
                         for sid, first, last in db.query(Student.id, Student.first_name, Student.last_name)}
@@ -260,13 +264,13 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
 def _when(report: ClassReport) -> str:
     if report.graded_at is None:
         return "when: not recorded"
-    first, last = report.graded_at
+    first, last = (moment.astimezone(UTC) for moment in report.graded_at)
     text = first.strftime("%Y-%m-%d %H:%M")
     if last.date() != first.date():
         text += last.strftime(" – %Y-%m-%d %H:%M")
     elif last.strftime("%H:%M") != first.strftime("%H:%M"):
         text += last.strftime("–%H:%M")
-    return f"graded {text} {first.tzname() or ''}".rstrip()
+    return f"graded {text} UTC"
 
 
 def _seconds(nb: NotebookSummary) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 FOLDER = "verdicts"
@@ -49,6 +49,8 @@ def _parse(data: dict) -> Verdict:
     if data.get("format", 1) != 1:
         raise ValueError(f"format {data.get('format')!r}; this autograder reads format 1")
     graded_at = datetime.fromisoformat(data["graded_at"]) if data.get("graded_at") else None
+    if graded_at is not None and graded_at.tzinfo is None:
+        graded_at = graded_at.replace(tzinfo=UTC)  # the judge writes UTC
     cells = [CellVerdict(c["grade_id"], float(c.get("points") or 0.0), float(c.get("max_points") or 0.0),
                          c.get("outcome") or "unanswered", c.get("message"), c.get("diagnosis"))
              for c in data.get("cells", [])]

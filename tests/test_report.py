@@ -146,6 +146,14 @@ def test_class_of_one(tmp_path):
     assert "Class report: 1 participant, " in class_report.summary(report)
 
 
+def test_no_gradebook_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "COURSE_ROOT", tmp_path)
+    assert cli.main(["report"]) == 2
+    err = capsys.readouterr().err
+    assert "no gradebook in" in err and "workshop grade" in err and err.count("\n") == 1
+    assert not (tmp_path / "gradebook.db").exists()
+
+
 def test_nothing_graded_yet(tmp_path):
     empty_course(tmp_path, ["01-neurons"])
     report = class_report.build(tmp_path)
