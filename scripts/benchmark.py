@@ -98,9 +98,8 @@ def grading_figures(names: list[str]) -> None:
 
 def judge_figures(names: list[str], rounds: int = 3) -> None:
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.converters.autograde import Autograde
-
     from autograder.config import nbgrader_config
+    from autograder.judge import AskQuestions, Judge
     from autograder.sample_class import solved
     print(f"\nThe judge's cost: a solved notebook autograded {rounds} times each way, alternately (seconds each)")
     print(f"  {'assignment':<18} {'judged':>8} {'not judged':>11} {'ratio':>6}")
@@ -113,7 +112,8 @@ def judge_figures(names: list[str], rounds: int = 3) -> None:
                 nbformat.write(solved(name), root / "submitted" / who / name / stem)
             judged_api = steps.api(root, 120)
             config = nbgrader_config(root, 120)
-            config.Autograde.autograde_preprocessors = Autograde.autograde_preprocessors.default_value
+            config.Autograde.autograde_preprocessors = [  # nbgrader's own steps: execute, then grade the outputs
+                p for p in config.Autograde.autograde_preprocessors if p not in (AskQuestions, Judge)]
             plain_api = NbGraderAPI(config=config)
             times: dict[str, list[float]] = {"judged": [], "plain": []}
             for _ in range(rounds):

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from autograder.grading import grade_class
+from autograder.grading import grade_class, write_feedback
 from autograder.paths import RELEASE, notebook_path
 from autograder.sample_class import solved
 
@@ -106,7 +106,11 @@ def _with_cheat(code: str | None, tag_skip: bool = False) -> nbformat.NotebookNo
 def graded(cheat_course, tmp_path_factory):
     """One class: an honest participant, every cheat on the unsolved notebook, and one cheat on a solved one."""
     folder = tmp_path_factory.mktemp("cheats")
-    submissions = {"honest": solved(ASSIGNMENT), "skip-execution tags": _with_cheat(None, tag_skip=True)}
+    mistaken = solved(ASSIGNMENT)
+    cell = next(c for c in mistaken.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "weighted_sum")
+    cell.source = "def weighted_sum(x, w, b):\n    return np.asarray(x, float) @ np.asarray(w, float)\n"
+    submissions = {"honest": solved(ASSIGNMENT), "mistaken": mistaken,
+                   "skip-execution tags": _with_cheat(None, tag_skip=True)}
     submissions |= {name: _with_cheat(code) for name, code in CHEATS.items()}
     for name, notebook in submissions.items():
         (folder / name.replace(" ", "-")).mkdir()
@@ -138,6 +142,14 @@ def test_a_cheat_on_an_unsolved_notebook_scores_zero(graded, cheat):
     autograded = nbformat.read(course / "autograded" / student / ASSIGNMENT / "neurons.ipynb", as_version=4)
     graded_cells = [c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert all(o.output_type == "error" for c in graded_cells for o in c.outputs)
+
+
+def test_a_mistake_costs_its_cell_and_the_feedback_diagnoses_it(graded):
+    course, results = graded
+    assert results["mistaken"].score == 10
+    html = write_feedback([("mistaken", ASSIGNMENT)], root=course)[0].read_text()
+    assert "The bias b is missing." in html
+    assert "answer(" not in html and "HIDDEN TESTS" not in html
 
 
 def test_cells_that_sent_no_answers_are_named_in_a_note(graded):
