@@ -98,6 +98,7 @@ def grading_figures(names: list[str]) -> None:
 
 def judge_figures(names: list[str], rounds: int = 3) -> None:
     from nbgrader.apps import NbGraderAPI
+
     from autograder.config import nbgrader_config
     from autograder.judge import AskQuestions, Judge
     from autograder.sample_class import solved
