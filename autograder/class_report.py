@@ -88,6 +88,7 @@ class ClassReport:
     notes: list[str]  # one line each: graded, but worth knowing (restored cells, timeouts, stray files)
     leaderboards: dict[str, list[Ranked]]  # assignment → best first
     graded_at: tuple[datetime, datetime] | None
+    in_gradebook: int = 0  # participants the gradebook knows; the others had nothing graded
 
     @property
     def hardest(self) -> list[tuple[NotebookSummary, CellSummary]]:
@@ -201,6 +202,7 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
                 .join(Grade.notebook).join(SubmittedNotebook.assignment).join(SubmittedAssignment.assignment)):
             grades[(assignment, grade_id)][student] = (score, max_points)
 
+    in_gradebook = len(participants)
     for student, _ in [*notes, *problems]:
         if student:
             participants.setdefault(student, student)
@@ -256,7 +258,7 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
     times = [v.graded_at for vs in by_assignment.values() for v in vs if v.graded_at] or [
         when for assignment, when in notes_when.items() if assignment in scores]
     return ClassReport(participants, notebooks, ungradable, other, leaderboards,
-                       (min(times), max(times)) if times else None)
+                       (min(times), max(times)) if times else None, in_gradebook)
 
 
 # --- the terminal ------------------------------------------------------------------------------------
@@ -273,6 +275,11 @@ def _when(report: ClassReport) -> str:
     return f"graded {text} UTC"
 
 
+def _nothing_graded(report: ClassReport) -> str:
+    missing = len(report.participants) - report.in_gradebook
+    return f" ({missing} with nothing graded)" if missing else ""
+
+
 def _seconds(nb: NotebookSummary) -> str:
     if not nb.seconds:
         return "—"
@@ -286,7 +293,7 @@ def summary(report: ClassReport, lines: int = 5) -> str:
         return [f"  … and {len(items) - shown} more"] if len(items) > shown else []
 
     count = len(report.participants)
-    out = [f"Class report: {count} participant{'s' * (count != 1)}, {_when(report)}", ""]
+    out = [f"Class report: {count} participant{'s' * (count != 1)}{_nothing_graded(report)}, {_when(report)}", ""]
     if not report.notebooks:
         out.append("nothing graded yet: run `workshop grade SUBMISSIONS` first")
     for nb in report.notebooks:
@@ -372,6 +379,7 @@ def render(report: ClassReport) -> str:
     sections = [(nb, *figures(nb)) for nb in report.notebooks]
     return env.get_template("report.html.j2").render(
         report=report, sections=sections, when=_when(report), summary=summary(report),
+        nothing_graded=_nothing_graded(report),
         seconds=_seconds, share=_share, generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
 
 

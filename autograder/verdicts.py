@@ -1,4 +1,4 @@
-"""The judge's verdicts, read back: the one place that knows their file format.
+"""The judge's verdicts, read back: the one place that reads their file format (``judge.Judge`` writes it).
 
 One JSON file per graded notebook, ``<course root>/verdicts/<student>/<assignment>.json``::
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-FOLDER = "verdicts"
+from .judge import VERDICTS  # the folder the Judge writes them to
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,6 @@ class Verdict:
     metrics: dict[str, float] = field(default_factory=dict)
 
 
-def verdict_path(root: Path, student: str, assignment: str) -> Path:
-    return Path(root, FOLDER, student, f"{assignment}.json")
-
-
 def _parse(data: dict) -> Verdict:
     if data.get("format", 1) != 1:
         raise ValueError(f"format {data.get('format')!r}; this autograder reads format 1")
@@ -62,7 +58,7 @@ def _parse(data: dict) -> Verdict:
 def read_verdicts(root: Path) -> tuple[dict[tuple[str, str], Verdict], list[str]]:
     """Every verdict under ``root`` by (student, assignment), and one line per file that could not be read."""
     verdicts, problems = {}, []
-    for path in sorted(Path(root, FOLDER).glob("*/*.json")):
+    for path in sorted(Path(root, VERDICTS).glob("*/*.json")):
         try:
             verdict = _parse(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as error:

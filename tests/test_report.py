@@ -4,6 +4,7 @@ Its counts are checked against nbgrader's own answers from the gradebook, its fa
 against a class built with known mistakes, and the file is opened in Debian's Chromium."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,8 +17,10 @@ import pytest
 from autograder import class_report, cli, steps
 from autograder.class_report import group_failures, strip_values
 from autograder.collect import Collection
+from autograder.grading import grade_class
 from autograder.paths import notebook_path
 from autograder.report import load_notes, save_notes
+from autograder.sample_class import make_sample_class
 from tests.synthetic_class import add_submissions, cell, empty_course, synthetic_class, verdict_file
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -67,8 +70,10 @@ def gradebook_truth(root: Path) -> dict:
     return truth
 
 
-def assert_counts_match(page: Elements, truth: dict) -> None:
-    assert int(page.having("meta")[0]["data-participants"]) == truth["participants"]
+def assert_counts_match(page: Elements, truth: dict, nothing_graded: int = 0) -> None:
+    meta = page.having("meta")[0]
+    assert int(meta["data-in-gradebook"]) == truth["participants"]
+    assert int(meta["data-participants"]) == truth["participants"] + nothing_graded
     sections = {s["data-assignment"]: s for s in page.having("notebook")}
     assert {a: int(s["data-graded"]) for a, s in sections.items()} == truth["graded"]
     for assignment, mean in truth["mean"].items():
@@ -282,6 +287,35 @@ def test_unreadable_verdict_is_one_line(tmp_path):
     report = class_report.build(tmp_path)
     assert [n for n in report.notes if "verdicts/s00/01-neurons.json is not a readable verdict file" in n]
     assert report.notebooks[0].verdicts == 14
+
+
+# --- the real thing: the sample class graded by nbgrader and the judge ---------------------------------
+
+@pytest.mark.xdist_group("grading")
+def test_report_on_the_graded_sample_class(template_course, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(template_course, course)
+    archive = make_sample_class(tmp_path / "class.zip", ["01-neurons"])
+    grade_class(archive, root=course, cell_timeout=30, progress=False, jobs=2)
+    path, report = class_report.write(course / "report.html", course)
+    page = Elements(path.read_text())
+    assert_counts_match(page, gradebook_truth(course), nothing_graded=1)  # bobby-tables: a corrupt notebook
+    assert class_report.summary(report).startswith("Class report: 5 participants (1 with nothing graded), graded ")
+    [nb] = report.notebooks
+    assert nb.verdicts == len(nb.scores) == len(nb.seconds) == 4
+    # every failure the judge recorded is in exactly one group of its cell
+    recorded = {}
+    for verdict in (course / "verdicts").glob("*/01-neurons.json"):
+        for c in json.loads(verdict.read_text())["cells"]:
+            recorded[c["grade_id"]] = recorded.get(c["grade_id"], 0) + (c["outcome"] != "passed")
+    assert {c.grade_id: sum(g.count for g in c.failures) for c in nb.cells} == recorded
+    assert all(c.more_failures == 0 for c in nb.cells)
+    alan = [g for c in nb.cells for g in c.failures if "alan-turing" in g.who]
+    assert len(alan) == len(nb.cells), "the untouched release fails every graded cell"
+    assert [line.split(":")[0] for line in report.ungradable] == ["bobby-tables / 01-neurons"]
+    assert "not a valid notebook" in report.ungradable[0]
+    assert "linus-noisy / 01-neurons: restored deleted cell(s) test_weighted_sum and graded them" in report.notes
+    assert report.graded_at is not None and not report.leaderboards
 
 
 # --- in the browser -----------------------------------------------------------------------------------
