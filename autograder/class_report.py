@@ -26,6 +26,7 @@ from .report import load_notes
 from .verdicts import Verdict, read_verdicts
 
 TOP_FAILURES = 5  # failure groups shown per graded cell
+UNGRADABLE = "could not be graded"  # how steps.autograde's notes begin when nbgrader could not grade a notebook
 
 
 @dataclass
@@ -202,6 +203,14 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
                 .join(Grade.notebook).join(SubmittedNotebook.assignment).join(SubmittedAssignment.assignment)):
             grades[(assignment, grade_id)][student] = (score, max_points)
 
+    # nbgrader keeps a record, all zeros, of a notebook its autograde failed on: not a score of the class
+    failed = {pair for pair, lines in notes.items() if any(line.startswith(UNGRADABLE) for line in lines)}
+    for student, assignment in failed:
+        scores.get(assignment, {}).pop(student, None)
+    for (assignment, _), by_student in grades.items():
+        for student in [s for s in by_student if (s, assignment) in failed]:
+            del by_student[student]
+
     in_gradebook = len(participants)
     for student, _ in [*notes, *problems]:
         if student:
@@ -243,7 +252,7 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
         if (student, assignment) in graded_pairs:
             other += [f"{who}: {line}" for line in lines]
         else:
-            reasons = [line.removeprefix("could not be graded: ") for line in lines]
+            reasons = [line.removeprefix(UNGRADABLE).removeprefix(": ") for line in lines]
             ungradable.append(f"{who}: {'; '.join(reasons) or 'not graded'}")
     other += [f"{participants.get(s, s) if s else '(no participant)'}: {p}" for s, p in problems]
     other += verdict_problems

@@ -115,7 +115,7 @@ def _demo(args) -> int:
         print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
     from .class_report import write
     path, _ = write(COURSE_ROOT / "demo" / "report.html")
-    print(f"\n7. report: what the class found hard, with pictures: {path}")
+    print(f"\n7. report: what the class found hard, with pictures: {path.relative_to(COURSE_ROOT)}")
     return 0
 
 

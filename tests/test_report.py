@@ -206,13 +206,13 @@ EXPECTED = {
 
 
 def known_mistakes(root: Path) -> None:
-    """01-neurons graded for 16 participants: KNOWN mistakes with each participant's own values, the rest
-    passed; one participant's notebook missing."""
+    """01-neurons graded for 15 participants: KNOWN mistakes with each participant's own values, the rest
+    passed; one participant's notebook missing, one nbgrader failed on (the gradebook holds zeros)."""
     cells = empty_course(root, ["01-neurons"])["01-neurons"]
-    students = [f"s{i:02d}" for i in range(16)]
+    students = [f"s{i:02d}" for i in range(17)]
     mistakes = {grade_id: [m for count, *m in mistakes for _ in range(count)] for grade_id, mistakes in KNOWN.items()}
     graded = {}
-    for i, student in enumerate(students[:-1]):
+    for i, student in enumerate(students[:15]):
         verdict = []
         for grade_id, points in cells:
             if i < len(mistakes.get(grade_id, [])):
@@ -223,9 +223,12 @@ def known_mistakes(root: Path) -> None:
                 verdict.append(cell(grade_id, points))
         verdict_file(root, student, "01-neurons", verdict, seconds=2.0 + i)
         graded[(student, "01-neurons")] = {c["grade_id"]: c["points"] for c in verdict}
+    graded[("s16", "01-neurons")] = {grade_id: 0.0 for grade_id, _ in cells}
     add_submissions(root, graded, {s: ("Ada", f"Nr{i}") for i, s in enumerate(students)})
-    save_notes([steps.Graded(s, "01-neurons", 1.0, 12.0) for s in students[:-1]]
-               + [steps.Graded(students[-1], "01-neurons", notes=["missing neurons.ipynb"])], Collection(), root)
+    save_notes([steps.Graded(s, "01-neurons", 1.0, 12.0) for s in students[:15]]
+               + [steps.Graded("s15", "01-neurons", notes=["missing neurons.ipynb"]),
+                  steps.Graded("s16", "01-neurons", notes=["could not be graded: DeadKernelError: Kernel died"])],
+               Collection(), root)
 
 
 def test_failure_groups_on_known_mistakes(tmp_path):
@@ -240,7 +243,9 @@ def test_failure_groups_on_known_mistakes(tmp_path):
     shown = {(li["data-cell"], li["data-label"]): int(li["data-count"]) for li in Elements(path.read_text())
              .having("failure")}
     assert shown == {(grade_id, label): count for grade_id, groups in EXPECTED.items() for label, count in groups}
-    assert report.ungradable == ["Ada Nr15 / 01-neurons: missing neurons.ipynb"]
+    assert report.ungradable == ["Ada Nr15 / 01-neurons: missing neurons.ipynb",
+                                 "Ada Nr16 / 01-neurons: DeadKernelError: Kernel died"]
+    assert len(nb.scores) == by_cell["test_neuron"].graded == 15, "a failed grading is no score of zero"
     assert nb.seconds == [2.0 + i for i in range(15)] and "grading 9.0 s mean, 16.0 s max" in \
         class_report.summary(report)
 
