@@ -99,7 +99,8 @@ class ClassReport:
 
 # --- failure messages: the same mistake groups together --------------------------------------------
 
-_QUOTED = re.compile(r"`[^`\n]*`|(?<![\w'])'[^'\n]*'(?![\w'])|\"[^\"\n]*\"")
+_CODE = re.compile(r"`[^`\n]*`")
+_QUOTED = re.compile(r"(?<![\w'])'[^'\n]*'(?![\w'])|\"[^\"\n]*\"")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w])|(?<![\w])-?(?:nan|inf)\b")
 _ARRAY_START = re.compile(r"\b(?:np\.|numpy\.)?array\(|\[")
 
@@ -119,9 +120,9 @@ def _balanced(text: str, start: int) -> int:
 
 def strip_values(message: str) -> str:
     """The message with each participant's values replaced by placeholders: array reprs → ``<array>``,
-    lists → ``<list>``, quoted values and code → ``<value>``, numbers → ``<n>``."""
+    lists → ``<list>``, quoted values → ``<value>``, code in backticks → ``<code>``, numbers → ``<n>``."""
     out, i = [], 0
-    text = _QUOTED.sub("<value>", " ".join(message.split()))
+    text = _QUOTED.sub("<value>", _CODE.sub("<code>", " ".join(message.split())))
     while (match := _ARRAY_START.search(text, i)) is not None:
         out.append(text[i:match.start()] + ("<list>" if match.group() == "[" else "<array>"))
         i = _balanced(text, match.end() - 1)

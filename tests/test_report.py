@@ -177,7 +177,7 @@ def test_values_are_stripped():
     assert strip_values("neuron(x, 'sigmod') raised ValueError: unknown activation \"sigmod\"; don't") == \
         "neuron(x, <value>) raised ValueError: unknown activation <value>; don't"
     assert strip_values("conv2d returned float32 (in your code: `return x * 2`)") == \
-        "conv2d returned float32 (in your code: <value>)"
+        "conv2d returned float32 (in your code: <code>)"
 
 
 KNOWN = {  # grade id → [(how many, outcome, message with {values}, diagnosis)]
@@ -200,7 +200,7 @@ EXPECTED = {
                           ("weighted_sum(<array>) returned a list; expected a NumPy array.", 2),
                           ("weighted_sum(<array>) returned a tuple; expected a NumPy array.", 1)],
     "test_neuron": [("neuron(<n>, <value>) raised ValueError: unknown activation <value>", 5),
-                    ("neuron is not implemented yet: replace <value> with your code.", 2),  # ties: by label
+                    ("neuron is not implemented yet: replace <code> with your code.", 2),  # ties: by label
                     ("never answered (the cell did not run, or the kernel stopped before it)", 2)],
 }
 
