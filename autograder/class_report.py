@@ -170,14 +170,12 @@ def _name(first: str | None, last: str | None, student: str) -> str:
     return name or student
 
 
-def build(root: Path = COURSE_ROOT) -> ClassReport:
-    """Everything the report shows, read from the course under ``root``."""
+def _gradebook(root: Path):
+    """From the gradebook, in a few queries: names, notebooks, graded cells, scores and grades."""
     nbgrader = steps.api(root)
     database = nbgrader.coursedir.db_url.split("?")[0]
     if database.startswith("sqlite:///") and not Path(database.removeprefix("sqlite:///")).exists():
         raise FileNotFoundError(f"no gradebook in {root}: grade the class first (workshop grade SUBMISSIONS)")
-    verdicts, verdict_problems = read_verdicts(root)
-    notes, problems, notes_when = load_notes(root)
     with nbgrader.gradebook as gb:
         db = gb.db
         participants = {sid: _name(first, last, sid)
@@ -203,13 +201,21 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
                 .select_from(Grade).join(GradeCell, Grade.cell_id == GradeCell.id)
                 .join(Grade.notebook).join(SubmittedNotebook.assignment).join(SubmittedAssignment.assignment)):
             grades[(assignment, grade_id)][student] = (score, max_points)
+    return participants, assignments, cells, scores, grades
+
+
+def build(root: Path = COURSE_ROOT) -> ClassReport:
+    """Everything the report shows, read from the course under ``root``."""
+    participants, assignments, cells, scores, grades = _gradebook(root)
+    verdicts, verdict_problems = read_verdicts(root)
+    notes, problems, notes_when = load_notes(root)
 
     # nbgrader keeps a record, all zeros, of a notebook its autograde failed on: not a score of the class
-    failed = {pair for pair, lines in notes.items() if any(line.startswith(UNGRADABLE) for line in lines)}
-    for student, assignment in failed:
+    unscored = {pair for pair, lines in notes.items() if any(line.startswith(UNGRADABLE) for line in lines)}
+    for student, assignment in unscored:
         scores.get(assignment, {}).pop(student, None)
     for (assignment, _), by_student in grades.items():
-        for student in [s for s in by_student if (s, assignment) in failed]:
+        for student in [s for s in by_student if (s, assignment) in unscored]:
             del by_student[student]
 
     in_gradebook = len(participants)
