@@ -1,10 +1,13 @@
 """Hidden checks for 04-layers: questions for the kernel, judged here with TensorFlow and Keras
 as the oracle; the known mistakes (computed here, never in ``course``) explain a wrong answer.
 
-TensorFlow is imported on the first judgement, and each Keras layer is built once per
-configuration in the grader's process, then reused with new weights.
+TensorFlow is imported in the background as soon as the questions are asked, while the kernel
+runs the notebook in its own process, and each Keras layer is built once per configuration in
+the grader's process, then reused with new weights.
 """
 import functools
+import sys
+import threading
 import warnings
 
 import numpy as np
@@ -25,6 +28,12 @@ def _keras():
     import keras  # after course (imported above), so TensorFlow stays quiet
 
     return keras
+
+
+def _import_keras_meanwhile():
+    """Start importing Keras (seconds) now, so that it is ready when the answers come back."""
+    if "keras" not in sys.modules:
+        threading.Thread(target=_keras, name="import-keras", daemon=True).start()
 
 
 # ---------------------------------------------------------------- questions and answers
@@ -298,6 +307,7 @@ def conv_params_mistakes(kh, kw, c_in, c_out):
 # ---------------------------------------------------------------- questions
 
 def _ask_dense(rng):
+    _import_keras_meanwhile()  # the first cell's questions: the notebook is about to run
     cases = []
     for m, n_in, n_out, activation in ((3, 4, 4, None), (4, 4, 4, "tanh"), (5, 3, 1, "exp"), (1, 784, 10, None),
                                        (6, 5, 3, "tanh"), (2, 2, 7, "exp"), (3, 3, 3, "identity")):

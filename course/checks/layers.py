@@ -121,10 +121,17 @@ def expect_count(got, expected, where, mistakes=None):
         if isinstance(got, (float, np.floating)) and float(got) == expected:
             raise CheckFailed(f"{where} returned {got!r}, a float; a size or a count is a whole number "
                               f"(expected {expected}): return an int, e.g. int(...) or integer division //.")
-        raise CheckFailed(f"{where} returned {describe(got)}; expected the whole number {expected}.")
+        raise CheckFailed(f"{where} returned {_describe(got)}; expected the whole number {expected}.")
     if got != expected:
         diagnosis = next((m for m, wrong in (mistakes or {}).items() if wrong == got), "")
         raise CheckFailed(f"{where} returned {got}; expected {expected}. {diagnosis}".strip(), diagnosis or None)
+
+
+def _describe(value):
+    """``describe``, also for what it cannot round (a boolean array)."""
+    if isinstance(value, np.ndarray) and value.dtype == bool:
+        return f"a boolean array of shape {value.shape}"
+    return describe(value)
 
 
 def _expect_cases(fn, name, cases):
