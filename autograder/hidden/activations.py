@@ -15,6 +15,7 @@ from course.wire import Function
 from ..questions import Check
 from ..reference import reference
 from .common import answered, calls, elementwise_inputs, tolerance_for
+from .verdicts import judge_each
 
 
 def _ref():
@@ -255,38 +256,19 @@ def _with_positions(seed):
         yield rng.normal(0.0, 3.0, size=shape)
 
 
-def _verdict(failures):
-    """The failure to report: one with the diagnosis most answers share, else the first.
-
-    At some inputs two slips give the same output (at x = 0, zeros is also the
-    identity); the diagnosis that explains the most wrong answers is the one meant.
-    """
-    diagnoses = [f.diagnosis for f in failures if f.diagnosis]
-    if not diagnoses:
-        return failures[0]
-    meant = max(dict.fromkeys(diagnoses), key=diagnoses.count)  # ties: the first seen
-    return next(f for f in failures if f.diagnosis == meant)
-
-
 def _judge(name, mistakes, elementwise=True, **options):
     """Each answer against the reference, with every diagnosis ``expect_output`` has."""
-    def judge(questions, records):
-        if not isinstance(records, list) or len(records) != len(questions):
-            next(answered(questions, records))  # raises its message
-        reference_fn, failures = getattr(_ref(), name), []
-        for question, record in zip(questions, records):
-            try:
-                for args, where, got in answered([question], [record]):
-                    rtol, atol = tolerance_for(*args)
-                    kwargs = {"rtol": rtol, "atol": atol, **options}
-                    if elementwise:
-                        kwargs["x"] = args[0]
-                    public.expect_output(got, reference_fn(*args), where, mistakes=mistakes(*args), **kwargs)
-            except CheckFailed as failure:
-                failures.append(public.advised(failure, name))
-        if failures:
-            raise _verdict(failures)
-    return judge
+    def one(questions, records):
+        try:
+            for args, where, got in answered(questions, records):
+                rtol, atol = tolerance_for(*args)
+                kwargs = {"rtol": rtol, "atol": atol, **options}
+                if elementwise:
+                    kwargs["x"] = args[0]
+                public.expect_output(got, getattr(_ref(), name)(*args), where, mistakes=mistakes(*args), **kwargs)
+        except CheckFailed as failure:
+            raise public.advised(failure, name) from None
+    return lambda questions, records: judge_each(questions, records, one)
 
 
 def _elementwise(name, inputs=elementwise_inputs, alphas=(), **options):
