@@ -54,10 +54,17 @@ BACKPROP_ROWS = "Divided by the number of samples only; mse averages over all m 
 def expect_tuple(got, where, names):
     """A tuple (or list) of the contract's length."""
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
-        what = f"a dict with keys {', '.join(map(str, got))}" if isinstance(got, dict) else describe(got)
+        what = f"a dict with keys {', '.join(map(str, got))}" if isinstance(got, dict) else _describe(got)
         raise CheckFailed(f"{where} returned {what}; expected a tuple ({', '.join(names)}), "
                           f"e.g. `return {', '.join(names)}`.")
     return got
+
+
+def _describe(value):
+    """``describe``, or the shape and dtype of an array it cannot round (booleans, complex numbers)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "iuf":
+        return f"an array of shape {value.shape} ({value.dtype})"
+    return describe(value)
 
 
 def expect_params(got, where, shapes):
@@ -161,7 +168,7 @@ def expect_init(params, again, other, n_in, n_hidden, n_out, seed):
                               "rng.normal(0, 0.5, size=...).")
     alike = np.allclose(params["W1"], params["W1"][:, :1]) and np.allclose(params["W2"], params["W2"][:1])
     if n_hidden > 1 and alike:
-        raise CheckFailed(f"{where} gives every hidden neuron the same weights ({describe(params['W1'][:, 0])}). "
+        raise CheckFailed(f"{where} gives every hidden neuron the same weights ({_describe(params['W1'][:, 0])}). "
                           "Identical neurons get identical gradients and stay identical forever (symmetry): "
                           "draw the weights at random.")
     if not (isinstance(again, dict) and all(np.array_equal(params[k], again.get(k)) for k in ("W1", "W2"))):
@@ -186,7 +193,7 @@ def expect_training(got, where, epochs):
     expect_params(params, f"{where}[0] (params)", {"W1": (2, hidden), "b1": (hidden,), "W2": (hidden, 1), "b2": (1,)})
     losses = _as_floats(losses)
     if not isinstance(losses, np.ndarray) or losses.dtype.kind not in "biuf":
-        raise CheckFailed(f"{where}[1] (losses) is {describe(losses)}; expected one loss (a number) per epoch.")
+        raise CheckFailed(f"{where}[1] (losses) is {_describe(losses)}; expected one loss (a number) per epoch.")
     losses = losses.astype(float)
     expect_equal(losses.shape, (epochs,), f"the shape of {where}[1] (losses)", "One loss per epoch.")
     if not np.all(np.isfinite(losses)):
