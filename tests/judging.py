@@ -1,5 +1,6 @@
 """One real grading through nbgrader of three submissions of an assignment:
-solved, one catalogue mistake, one correct alternative (tests/test_judge_*.py)."""
+solved, one catalogue mistake, one correct alternative; and every check judged on hostile answers
+(tests/test_judge_*.py)."""
 from __future__ import annotations
 
 import json
@@ -7,11 +8,15 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from autograder.grading import grade_class
 from autograder.paths import SOURCE, notebook_path
+from autograder.questions import checks
 from autograder.sample_class import solved
 from autograder.validate import graded_cells
+from course import wire
+from course.checking import CheckFailed, describe
 
 
 def edited(assignment: str, grade_id: str, *replacements: tuple[str, str]) -> nbformat.NotebookNode:
@@ -55,3 +60,34 @@ def error_text(root: Path, student: str, assignment: str, grade_id: str) -> str:
     cell = graded_cells(nbformat.read(path, as_version=4))[grade_id]
     return "\n".join(f"{o.get('ename', '')}: {o.get('evalue', '')}" for o in cell.outputs
                      if o.output_type == "error")
+
+
+class Strange:
+    """A value whose type cannot travel: it arrives as an Opaque name."""
+
+
+def _params(w1):
+    return {"W1": w1, "b1": np.zeros(4), "W2": np.zeros((4, 1)), "b2": np.zeros(1)}
+
+
+HOSTILE = [None, "text", Strange(), {"a": 1}, {"W1": Strange()}, [[1.0, 2.0], [3.0]], [None] * 3, ["a", "b"],
+           np.array([1 + 2j]), np.array([True, False]), np.zeros((0,)), np.zeros((3, 3, 3, 3)), 1e308, -np.inf,
+           (None, None), (np.zeros(3), "b", [1, 2]), (np.array([1j]), 1j), _params(np.ones((2, 4), bool)),
+           (_params(np.full((2, 4), np.inf)), np.linspace(1.0, 0.1, 2000)), {k: 1 for k in "ab"}]
+
+
+def judge_hostile(assignment: str) -> list[str]:
+    """Each check judged on each hostile value as every answer: what went wrong other than a verdict."""
+    problems = []
+    for grade_id, check in checks(assignment).items():
+        questions = check.ask(np.random.default_rng(0))
+        for value in HOSTILE:
+            records = wire.loads(wire.dumps([{"value": value, "mutated": False}] * len(questions)))
+            try:
+                check.judge(questions, records)
+                problems.append(f"{grade_id}: {describe(value)} passed")
+            except (CheckFailed, NotImplementedError):
+                pass
+            except Exception as error:  # a crash instead of a message
+                problems.append(f"{grade_id}: {describe(value)} crashed with {type(error).__name__}: {error}")
+    return problems

@@ -2,7 +2,7 @@
 import pytest
 
 from autograder.sample_class import solved
-from tests.judging import edited, error_text, grade, points, verdicts
+from tests.judging import edited, error_text, grade, judge_hostile, points, verdicts
 
 pytestmark = pytest.mark.xdist_group("judge-activations")
 ASSIGNMENT = "02-activations"
@@ -40,3 +40,7 @@ def test_a_mistake_loses_its_cell_with_the_message(graded):
     assert "You normalised over the whole array" in verdict["message"]
     assert verdict["diagnosis"].startswith("You normalised over the whole array")
     assert "You normalised over the whole array" in error_text(root, "mutant", ASSIGNMENT, "test_softmax")
+
+
+def test_hostile_answers_get_a_message_never_a_crash():
+    assert judge_hostile(ASSIGNMENT) == []

@@ -3,7 +3,7 @@
 import pytest
 
 from autograder.sample_class import solved
-from tests.judging import edited, error_text, grade, points, verdicts
+from tests.judging import edited, error_text, grade, judge_hostile, points, verdicts
 
 pytestmark = pytest.mark.xdist_group("judge-learning")
 ASSIGNMENT = "03-learning"
@@ -40,3 +40,7 @@ def test_a_mistake_loses_its_cell_with_the_message(graded):
     assert verdict["outcome"] == "failed" and verdict["points"] == 0
     assert SUMMED in verdict["message"] and verdict["diagnosis"].startswith(SUMMED)
     assert SUMMED in error_text(root, "mutant", ASSIGNMENT, "test_cross_entropy")
+
+
+def test_hostile_answers_get_a_message_never_a_crash():
+    assert judge_hostile(ASSIGNMENT) == []

@@ -211,6 +211,17 @@ def small_network(hidden):
     return " Use 4 hidden neurons, as the task says; with 2, training often gets stuck." if hidden < 3 else ""
 
 
+def expect_xor(rounded, losses, where, hidden):
+    """The trained network's rounded outputs on the truth table are XOR's, and the loss at least halved."""
+    if not np.array_equal(rounded, XOR_Y) or losses[-1] > losses[0] / 2:
+        names = {(0, 1, 1, 1): " That is OR: train on the XOR targets Y_XOR.",
+                 (0, 0, 0, 1): " That is AND: train on the XOR targets Y_XOR."}
+        answers = [int(v) if np.isfinite(v) else float(v) for v in rounded]
+        raise CheckFailed(f"{where}: the trained network answers {answers} for the truth table (XOR is "
+                          f"[0, 1, 1, 0]); the loss went from {losses[0]:.4g} to {losses[-1]:.4g}."
+                          + names.get(tuple(answers), "") + small_network(hidden) + USES)
+
+
 # --- the public checks ---
 
 @learner_facing
@@ -336,15 +347,24 @@ def two_layer_gradients(two_layer_gradients):
     got = call(two_layer_gradients, EXAMPLE, XOR_X, XOR_Y[:, None])
     expect_gradients(got, {k: np.array(v) for k, v in EXAMPLE_GRADIENTS.items()},
                      "two_layer_gradients(EXAMPLE, XOR x, XOR y)", EXAMPLE_GRADIENT_MISTAKES, rtol=1e-5, atol=1e-8,
-                     what="(expected: the slope of the loss, which central differences measure numerically)")
+                     what="(expected: the slope measured numerically by central differences)")
     passed("two_layer_gradients")
 
 
 @learner_facing
-def train_xor(train_xor):
+def train_xor(train_xor, two_layer_forward=None):
+    """train_xor(2000, 10.0, seed=0) learns XOR: seen through your ``two_layer_forward`` when given."""
     where = "train_xor(epochs=2000, learning_rate=10.0, seed=0)"
-    _, losses, hidden = expect_training(call(train_xor, epochs=2000, learning_rate=10.0, seed=0), where, 2000)
-    if not losses[-1] < 1 / 16:  # then every prediction is within 0.5 of its target: it rounds to XOR
+    params, losses, hidden = expect_training(call(train_xor, epochs=2000, learning_rate=10.0, seed=0), where, 2000)
+    if two_layer_forward is not None:
+        y_hat, _ = expect_tuple(call(two_layer_forward, params, XOR_X), "two_layer_forward(trained params, X_XOR)",
+                                ("y_hat", "cache"))
+        y_hat = _as_floats(y_hat)
+        if not isinstance(y_hat, np.ndarray) or y_hat.size != 4 or y_hat.dtype.kind not in "biuf":
+            raise CheckFailed(f"two_layer_forward(trained params, X_XOR) returned {_describe(y_hat)}; expected "
+                              "one output per row of the truth table.")
+        expect_xor(np.round(y_hat.astype(float)).ravel(), losses, where, hidden)
+    elif not losses[-1] < 1 / 16:  # then every prediction is within 0.5 of its target: it rounds to XOR
         raise CheckFailed(f"{where}: the loss went from {losses[0]:.4g} to {losses[-1]:.4g}; a network that has "
                           "learnt XOR ends below 0.0625, where every output is within 0.5 of its target."
                           + small_network(hidden) + USES)
