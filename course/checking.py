@@ -1,9 +1,9 @@
 """The machinery behind every check: call a learner's function safely, compare
 what it returned with what was expected, and fail with a message that teaches.
 
-Public checks (``course.checks``) and hidden tests (``autograder.hidden``) are
-both written with these helpers, so a learner sees the same kind of message in
-class and in the grade report: what is wrong (type, shape, dtype, which input),
+Public checks (``course.checks``) run them in the kernel; the grader's judge
+uses the same helpers on the answers a graded kernel recorded, so a learner
+sees the same kind of message in class and in the grade report: what is wrong (type, shape, dtype, which input),
 what was expected, a diagnosis where one is cheap, and never the check's code.
 """
 from __future__ import annotations
