@@ -17,6 +17,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from autograder import kit
+from autograder.cli import main
 from autograder.paths import COURSE_ROOT, RELEASE, SOURCE, assignments, notebook_path
 from autograder.sample_class import _solutions
 
@@ -93,6 +94,14 @@ def test_everything_course_and_the_notebooks_import_is_a_participant_dependency(
     missing = {m for m in modules
                if not {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(m, [])} & installs}
     assert modules and missing == set()
+
+
+def test_workshop_kit_command(tmp_path, capsys):
+    assert main(["kit", "--to", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path / kit.NAME} (0." in out and f"{tmp_path / kit.NAME}.zip" in out
+    assert f"participants run, in the kit folder: python -m pip install {kit.wheel_name()} ; jupyter lab" in out
+    assert kit.leaks(tmp_path / kit.NAME) == []
 
 
 def test_course_never_imports_autograder():
@@ -201,7 +210,9 @@ def test_participant_installs_offline_from_the_kit_and_works(tmp_path_factory):
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env, cwd=here)
         install = shlex.split(kit.commands(kit.wheel_name(), with_wheels=True)[0])
         assert install[:4] == ["python", "-m", "pip", "install"] and "--no-index" in install
-        done = subprocess.run([str(python), *install[1:], "--quiet"], env=env, cwd=here, capture_output=True, text=True)
+        # --no-compile: the .pyc files pip would write for TensorFlow & co. only cost the test time
+        done = subprocess.run([str(python), *install[1:], "--quiet", "--no-compile"], env=env, cwd=here,
+                              capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-3000:]
         timings["venv + offline install"] = time.perf_counter() - start
 
