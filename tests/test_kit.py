@@ -62,7 +62,8 @@ def test_participant_dependencies_are_pyprojects_less_the_instructors():
 
 
 def _imports(text: str) -> set[str]:
-    return {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", text, re.M)}
+    return {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", text, re.M)
+            if not m.startswith(".")}  # relative imports stay inside course
 
 
 def _closure(names: list[str]) -> set[str]:
