@@ -271,11 +271,19 @@ def _judge(name, mistakes, elementwise=True, **options):
     return lambda questions, records: judge_each(questions, records, one)
 
 
-def _elementwise(name, inputs=elementwise_inputs, alphas=(), **options):
-    """A check of an elementwise function on the contract's inputs (each with every alpha, for PReLU)."""
+def _elementwise(name, inputs=elementwise_inputs, alphas=(), builds_on=None, **options):
+    """A check of an elementwise function on the contract's inputs (each with every alpha, for PReLU).
+
+    A derivative written with its function (``builds_on``, as f(x)(1 - f(x))) gets the reference's
+    values of that function for these inputs, so a mistake there costs that function's points only.
+    """
     def ask(rng):
         xs = list(inputs(_seed(rng)))
-        return calls(name, [(x, *alpha) for alpha in (alphas or [()]) for x in xs])
+        steps = {}
+        if builds_on:
+            reference_values = [((x,), getattr(_ref(), builds_on)(x)) for x in xs]
+            steps = {"globals": {builds_on: Function(builds_on, table=reference_values)}}
+        return calls(name, [(x, *alpha) for alpha in (alphas or [()]) for x in xs], **steps)
     return Check(ask, _judge(name, globals()[f"{name}_mistakes"], **options))
 
 
@@ -322,11 +330,11 @@ CHECKS = {
     # the table's "?": any value at exactly 0 is accepted
     "test_binary_step_derivative": _elementwise("binary_step_derivative", regions=SIGNS, ungraded=lambda x: x == 0),
     "test_sigmoid": _elementwise("sigmoid"),
-    "test_sigmoid_derivative": _elementwise("sigmoid_derivative"),
+    "test_sigmoid_derivative": _elementwise("sigmoid_derivative", builds_on="sigmoid"),
     "test_tanh": _elementwise("tanh"),
-    "test_tanh_derivative": _elementwise("tanh_derivative"),
+    "test_tanh_derivative": _elementwise("tanh_derivative", builds_on="tanh"),
     "test_softsign": _elementwise("softsign"),
-    "test_softsign_derivative": _elementwise("softsign_derivative"),
+    "test_softsign_derivative": _elementwise("softsign_derivative", builds_on="softsign"),
     "test_sqnl": _elementwise("sqnl", inputs=_with_boundaries, regions=PIECES),
     "test_sqnl_derivative": _elementwise("sqnl_derivative", inputs=_with_boundaries, regions=PIECES),
     "test_relu": _elementwise("relu", regions=SIGNS),

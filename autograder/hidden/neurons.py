@@ -57,7 +57,11 @@ def _judge_weighted_sum(questions, records):
 
 
 def _ask_neuron(rng):
-    return calls("neuron", [(x, w, b, f) for f in ACTIVATIONS for x, w, b in _samples(rng)])
+    """The neuron on each sample; a neuron built on weighted_sum gets the reference's weighted sums,
+    so a mistake there costs weighted_sum's points only."""
+    samples = list(_samples(rng))
+    sums = Function("weighted_sum", table=[((x, w, b), _ref().weighted_sum(x, w, b)) for x, w, b in samples])
+    return calls("neuron", [(x, w, b, f) for f in ACTIVATIONS for x, w, b in samples], globals={"weighted_sum": sums})
 
 
 def _judge_neuron(questions, records):
