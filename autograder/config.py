@@ -7,11 +7,22 @@ import os
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 from traitlets.config import Config
 
+from .execute import SandboxedExecute
+from .limit_output import LimitTextOutput
 from .preprocessors import HideTestTracebacks
+from .sandbox import grader_paths
 
 COURSE_ID = "image-recognition-workshop"
 CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the class
@@ -29,6 +40,11 @@ def quiet_environment() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+# nbgrader's autograde steps, with the sandboxed Execute and the text-output cap.
+AUTOGRADE_PREPROCESSORS = [SandboxedExecute, LimitTextOutput, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
+
 def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     """The course's nbgrader configuration, rooted at ``root``."""
     c = Config()
@@ -40,6 +56,10 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
     c.Execute.extra_arguments = KERNEL_ARGUMENTS
+    # Each notebook runs in a throwaway workspace under bubblewrap with resource limits
+    # (autograder/sandbox.py); a dead kernel costs the cells after it; text output is capped.
+    c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+    c.SandboxedKernelManager.readable = grader_paths()
     # Our checks fail by raising; stderr (TensorFlow's log lines, warnings, a learner's debug
     # prints) is never a verdict, yet nbgrader would score any cell with stderr output zero.
     c.IgnorePattern.enabled = True
