@@ -65,9 +65,10 @@ class SandboxedExecute(Execute):
         self._deadline = monotonic() + self.notebook_timeout
         self._text_bytes: dict[int, int] = {}
         stopped: str | None = None
-        started, finished = False, False
+        started, finished, sandboxed = False, False, None
         try:
             with self.setup_kernel():
+                sandboxed = getattr(self.km, "sandboxed", False)
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 started = True
@@ -95,7 +96,6 @@ class SandboxedExecute(Execute):
                 stopped = f"the kernel died before {self._first_code(first)}: {self._cause(error)}"
                 for cell in self.nb.cells[first:]:
                     _unrun(cell, stopped)
-        sandboxed = getattr(self.km, "sandboxed", None) if self.km is not None else None
         meta = self.nb.metadata.setdefault("workshop", {})
         meta["sandboxed"] = bool(sandboxed if sandboxed is not None else unavailable_reason() is None)
         if stopped:

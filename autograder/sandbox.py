@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,9 +172,13 @@ def kernel_environment(home: str = HOME, workspace: str = WORKSPACE) -> dict[str
     return env
 
 
-def exit_cause(returncode: int | None, stderr_tail: str, sandboxed: bool) -> str:
-    """Why a kernel process ended, for a participant: 'memory limit', 'segmentation fault', ..."""
-    if any(s in stderr_tail for s in ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory")):
+def exit_cause(returncode: int | None, stderr_tail: str, sandboxed: bool, memory_used: float = 0.0) -> str:
+    """Why a kernel process ended, for a participant: 'memory limit', 'segmentation fault', ...
+
+    ``memory_used`` is the largest share of the memory limit a kernel process was seen using.
+    """
+    if memory_used >= 0.9 or any(s in stderr_tail for s in ("MemoryError", "bad_alloc", "Cannot allocate memory",
+                                                             "Out of memory", "out of memory")):
         return "memory limit"
     if returncode is None:
         return "it stopped answering"
@@ -213,7 +218,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(self._runtime / "kernel.json")
         self.ip = str(self._runtime / "socket")
         self._stderr_tail: collections.deque[bytes] = collections.deque(maxlen=64)
-        self.stopped_by_grader = False
+        self.peak_memory = 0
 
     @property
     def limits(self) -> Limits:
@@ -250,6 +255,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             os.close(write)
+        threading.Thread(target=self._watch_memory, daemon=True).start()
 
     def _read_stderr(self, fd: int) -> None:
         with os.fdopen(fd, "rb", buffering=0) as stream:
@@ -264,12 +270,44 @@ class SandboxedKernelManager(AsyncKernelManager):
         return None if process is None else process.poll()
 
     def exit_cause(self) -> str:
-        return exit_cause(self.returncode(), self.stderr_tail(), self.sandboxed)
+        return exit_cause(self.returncode(), self.stderr_tail(), self.sandboxed, self.peak_memory / self.memory)
+
+    def _watch_memory(self) -> None:
+        """Sample the largest data segment of the kernel's processes (for the cause of a death)."""
+        while (pid := getattr(self.provisioner, "pid", None)) is None or self.returncode() is None:
+            if pid is not None:
+                self.peak_memory = max(self.peak_memory, max((_data_bytes(p) for p in _descendants(pid)), default=0))
+            time.sleep(0.25)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart:
             shutil.rmtree(self._runtime, ignore_errors=True)
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def _data_bytes(pid: int) -> int:
+    """The process's data segment (what RLIMIT_DATA limits), bytes; 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _set_rlimits(limits: dict[int, int]) -> None:

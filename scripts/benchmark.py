@@ -6,6 +6,8 @@
    and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
 2. Grading the sample class with `workshop grade` (serial and --jobs 2) against plain
    `nbgrader autograde` on the same submissions, in the same process, and their ratio.
+3. Sandbox overhead: each solution notebook executed by the grader's Execute step under
+   bubblewrap and without it (the same notebook, alternating, median of --repeats runs).
 """
 from __future__ import annotations
 
@@ -92,15 +94,60 @@ def grading_figures(names: list[str]) -> None:
     print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")
 
 
+def _execute_once(path: Path, sandbox: bool) -> float:
+    import nbformat
+    from traitlets.config import Config
+
+    from autograder.config import KERNEL_ARGUMENTS
+    from autograder.execute import SandboxedExecute
+    from autograder.sandbox import grader_paths
+    config = Config()
+    config.SandboxedKernelManager.sandbox = sandbox
+    config.SandboxedKernelManager.readable = grader_paths()
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        SandboxedExecute(config=config, timeout=600, extra_arguments=KERNEL_ARGUMENTS,
+                         skip_cells_with_tag="skip-execution").preprocess(notebook, {"metadata": {"path": tmp}})
+        return time.perf_counter() - start
+
+
+def sandbox_figures(names: list[str], repeats: int) -> None:
+    from statistics import median
+
+    from autograder.config import quiet_environment
+    from autograder.sandbox import unavailable_reason
+    reason = unavailable_reason()
+    if reason:
+        print(f"\nSandbox overhead: not measured ({reason})")
+        return
+    quiet_environment()
+    print("\nSandbox overhead: each solution notebook executed as graded, in a throwaway workspace, under")
+    print(f"bubblewrap + rlimits and without them (median of {repeats}, alternating; kernel start included)")
+    print(f"  {'notebook':<42} {'plain s':>8} {'sandbox s':>10} {'overhead':>9}")
+    for name in names:
+        path = next((SOURCE / name).glob("*.ipynb"))
+        plain, boxed = [], []
+        for _ in range(repeats):
+            plain.append(_execute_once(path, sandbox=False))
+            boxed.append(_execute_once(path, sandbox=True))
+        p, b = median(plain), median(boxed)
+        print(f"  {str(path.relative_to(SOURCE.parent)):<42} {p:>8.2f} {b:>10.2f} {100 * (b - p) / p:>8.1f}%")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="default: all")
     parser.add_argument("--grading", nargs="*", default=None,
                         help="assignments for the grading comparison (default: the first two)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per notebook for the sandbox overhead")
+    parser.add_argument("--only-sandbox", action="store_true", help="only the sandbox overhead section")
     args = parser.parse_args()
     names = args.assignments or assignments()
-    notebook_figures(names)
-    grading_figures(args.grading or assignments()[:2])
+    if not args.only_sandbox:
+        notebook_figures(names)
+        grading_figures(args.grading or assignments()[:2])
+    sandbox_figures(names, args.repeats)
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 
