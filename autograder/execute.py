@@ -20,6 +20,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
 
+from .limit_output import NOTE
 from .sandbox import Limits, SandboxedKernelManager, unavailable_reason
 from .workspace import Workspace
 
@@ -124,17 +125,21 @@ class SandboxedExecute(Execute):
         return remaining if timeout is None else min(timeout, remaining)
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep at most ``max_stream_bytes`` of text per cell while it runs."""
+        """Keep at most ``max_stream_bytes`` of text per cell while it runs; drop the rest."""
         content = msg.get("content", {})
-        size = len(content.get("text", "")) + sum(len(v) for k, v in content.get("data", {}).items()
-                                                  if k.startswith("text/") and isinstance(v, str))
         used = self._text_bytes.get(cell_index, 0)
-        self._text_bytes[cell_index] = used + size
-        if used + size > self.max_stream_bytes and size:
-            if used <= self.max_stream_bytes:
-                outs.append(NotebookNode(output_type="stream", name="stdout",
-                                         text="\n[output truncated by the grader]\n"))
+        left = self.max_stream_bytes - used
+        if left <= 0:
             return None
+        fields = [(content, "text")] if isinstance(content.get("text"), str) else []
+        fields += [(content["data"], k) for k, v in content.get("data", {}).items()
+                   if k.startswith("text/") and isinstance(v, str)]
+        for holder, key in fields:
+            text = holder[key]
+            if len(text) > left:
+                holder[key] = text[:max(left, 0)] + NOTE.format(cut=len(text) - max(left, 0))
+            left -= len(text)
+        self._text_bytes[cell_index] = self.max_stream_bytes - left
         return super().output(outs, msg, display_id, cell_index)
 
 

@@ -159,6 +159,7 @@ def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits:
         if Path(path).exists():
             args += ["--ro-bind", path, path]
     args += ["--bind", str(workspace), WORKSPACE, "--bind", str(runtime), str(runtime), "--chdir", WORKSPACE]
+    args += ["--remount-ro", "/"]  # the sandbox's own root: no writable memory beyond /tmp and home
     args += ["--clearenv"] + [a for k, v in kernel_environment().items() for a in ("--setenv", k, v)]
     return [*args, "--", shutil.which("prlimit"), *limits.prlimit_arguments(), "--", *kernel_cmd]
 

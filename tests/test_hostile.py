@@ -157,11 +157,11 @@ def _cases(course: Path, port: int) -> list[Case]:
                                          before=True), 8, "the kernel died in xor: memory limit"),
         Case("memory-growth", _with(f"{HOG}\nhog = None", before=True), MAX),
         Case("huge-allocation", _with("import numpy as np\nbig = np.ones(10**11)", before=True), MAX - LOST),
-        Case("fork-bomb", _with("import os, time\ntry:\n    while True:\n        if os.fork() == 0:\n"
-                                "            time.sleep(3600)\n            os._exit(0)\nexcept OSError:\n    pass",
-                                "layer"), MAX),
-        Case("cpu-hog-threads", _with("import threading\nfor _ in range(4):\n    threading.Thread(target=lambda: "
-                                      "sum(range(10**12)), daemon=True).start()", "layer"), MAX),
+        Case("fork-bomb", _with("import subprocess\ntry:\n    while True:\n        subprocess.Popen(['sleep', "
+                                "'3601'])\nexcept OSError:\n    pass", "layer"), MAX),
+        Case("gil-hog-threads", _with("import threading\nfor _ in range(2):\n    threading.Thread(target=lambda: "
+                                      "sum(range(10**12)), daemon=True).start()", "layer"), MAX - 2,
+             "the kernel stopped answering in layer (time limit)"),
         Case("huge-output", _with("print('x' * 200_000_000)"), MAX),
         Case("many-prints", _with("for i in range(300_000):\n    print(i)"), MAX),
         Case("stderr-noise", _with(f"import os, sys, warnings\nos.write(2, b'noise-{TOKEN}\\n' * 1000)\n"
@@ -169,8 +169,9 @@ def _cases(course: Path, port: int) -> list[Case]:
         # reaching out of the workspace
         Case("writes-outside", _attempt(_writes(course / f"hacked-{TOKEN}", course / "source" / f"hacked-{TOKEN}",
                                                 REPO / "autograder" / f"hacked-{TOKEN}", Path(sys.prefix) /
-                                                f"hacked-{TOKEN}", f"/tmp/hacked-{TOKEN}", f"/root/hacked-{TOKEN}",
-                                                REPO / "course" / f"hacked-{TOKEN}")), MAX),
+                                                f"hacked-{TOKEN}", f"/root/hacked-{TOKEN}", f"/hacked-{TOKEN}",
+                                                REPO / "course" / f"hacked-{TOKEN}") +
+                                        f"\nopen('/tmp/hacked-{TOKEN}', 'w').write('private')"), MAX),
         Case("reads-source", _attempt(_reads(course / "source" / "01-neurons" / "neurons.ipynb",
                                              REPO / "source" / "01-neurons" / "neurons.ipynb")), MAX,
              marks=[PRE_JUDGE]),
@@ -209,7 +210,7 @@ def _cases(course: Path, port: int) -> list[Case]:
              "saved with the kernel 'R'"),
         Case("invalid-kernelspec", _kernelspec({"name": "python3"}), MAX, "kernel metadata was missing or invalid"),
         Case("other-notebook", nbformat.read(notebook_path("02-activations", RELEASE), as_version=4), None,
-             "this file is the notebook of 02-activations, not neurons.ipynb"),
+             "not neurons.ipynb of 01-neurons; ask for neurons.ipynb"),
         Case("invalid-json", '{"cells": [ {"cell_type": "code"', None, "is not a valid notebook"),
         Case("empty-file", "", None, "is empty"),
         Case("json-no-notebook", '{"hello": "world"}', None, "is JSON but not a Jupyter notebook"),
@@ -357,7 +358,7 @@ def test_nothing_escaped(graded):
                  Path("/tmp"), Path("/root")):
         assert not (path / f"hacked-{TOKEN}").exists(), path
     assert graded.listener.connections == 0
-    assert _processes(b"sleep\x004242") == [], "a child outlived its kernel"
+    assert _processes(b"sleep\x004242") == [] and _processes(b"sleep\x003601") == [], "a child outlived its kernel"
     assert set(_processes(b"workshop-kernel-")) <= graded.before, "a kernel outlived its notebook"
     assert f"noise-{TOKEN}" not in graded.stderr + graded.stdout, "a kernel's stderr reached the terminal"
 
