@@ -30,7 +30,7 @@ class LimitTextOutput(NbGraderPreprocessor):
                     if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
                         if isinstance(value, str):
                             output.data[kind], budget = _cut(value, budget)
-            elif output.output_type == "error":
+            elif output.output_type == "error" and output.get("ename") != "KernelStopped":  # the grader's own
                 output.evalue, budget = _cut(output.evalue, budget)
                 lines = []
                 for line in output.traceback:
