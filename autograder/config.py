@@ -20,9 +20,9 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from .execute import SandboxedExecute
+from .judge import VERDICTS, AskQuestions, Judge
 from .limit_output import LimitTextOutput
 from .preprocessors import HideTestTracebacks
-from .sandbox import grader_paths
 
 COURSE_ID = "image-recognition-workshop"
 CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the class
@@ -40,9 +40,11 @@ def quiet_environment() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-# nbgrader's autograde steps, with the sandboxed Execute and the text-output cap.
-AUTOGRADE_PREPROCESSORS = [SandboxedExecute, LimitTextOutput, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# nbgrader's autograde steps: the questions written, the notebook executed in its sandbox
+# (autograder/execute.py), the answers judged, text output capped, then nbgrader's own.
+AUTOGRADE_PREPROCESSORS = [AskQuestions, SandboxedExecute, Judge, LimitTextOutput, IgnorePattern,
+                           ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                           CheckCellMetadata]
 
 
 def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
@@ -58,12 +60,14 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     c.Execute.extra_arguments = KERNEL_ARGUMENTS
     # Each notebook runs in a throwaway workspace under bubblewrap with resource limits
     # (autograder/sandbox.py); a dead kernel costs the cells after it; text output is capped.
+    # The kernel only answers the hidden checks' questions; the Judge, in this process, sets each
+    # test cell's verdict before nbgrader saves the grades (autograder/judge.py).
     c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
-    c.SandboxedKernelManager.readable = grader_paths()
     # Our checks fail by raising; stderr (TensorFlow's log lines, warnings, a learner's debug
     # prints) is never a verdict, yet nbgrader would score any cell with stderr output zero.
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = r"[\s\S]"
+    c.Judge.verdicts_dir = str(Path(root, VERDICTS))
     # A deleted test cell is put back from the gradebook and graded, not left for manual grading.
     c.OverwriteCells.add_missing_cells = True
     c.OverwriteCells.missing_cell_notification = (

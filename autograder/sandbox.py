@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import functools
 import importlib.util
+import json
 import os
 import resource
 import shutil
@@ -130,18 +131,28 @@ def python_paths() -> list[str]:
     return sorted(p for p in paths if not p.startswith("/usr/") and p != "/usr")
 
 
-def judge_outside_kernel() -> bool:
-    """True once hidden tests are judged by the grader (autograder/judge.py), not in the kernel."""
-    return Path(__file__).with_name("judge.py").exists()
+def judge_outside_kernel(assignment: str = "01-neurons") -> bool:
+    """True when the hidden checks of ``assignment`` are judged by the grader (autograder/judge.py),
+    False while its test cells still run hidden tests in the kernel (``from autograder.hidden ...``)."""
+    from .paths import notebook_path
+    try:
+        cells = json.loads(notebook_path(assignment).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return True
+    tests = ["".join(c["source"]) for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    return Path(__file__).with_name("judge.py").exists() and not any("autograder" in t for t in tests)
 
 
-def grader_paths() -> list[str]:
-    """What of the grader a kernel may read: nothing once the judge runs outside the kernel.
+def grader_paths(assignment: str) -> list[str]:
+    """What of the grader the kernel grading ``assignment`` may read: nothing once the judge
+    runs its checks outside the kernel.
 
-    Until then the hidden tests run in the kernel and import ``autograder.hidden``, which
-    reads the reference solutions from ``source/``: those two are visible, read-only.
+    Until then (a notebook not yet converted to questions and answers) its hidden tests run in
+    the kernel and import ``autograder.hidden``, which reads the reference solutions from
+    ``source/``: those two are visible, read-only. Decided by the course's source notebook,
+    never by the submission.
     """
-    if judge_outside_kernel():
+    if judge_outside_kernel(assignment):
         return []
     package = Path(__file__).resolve().parent
     from .paths import SOURCE

@@ -6,7 +6,9 @@
    and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
 2. Grading the sample class with `workshop grade` (serial and --jobs 2) against plain
    `nbgrader autograde` on the same submissions, in the same process, and their ratio.
-3. Sandbox overhead: each solution notebook executed by the grader's Execute step under
+3. The judge's cost: the same solved notebooks autograded with questions and judging
+   (the course's configuration) and without (nbgrader's own preprocessors), alternately.
+4. Sandbox overhead: each solution notebook executed by the grader's Execute step under
    bubblewrap and without it (the same notebook, alternating, median of --repeats runs).
 """
 from __future__ import annotations
@@ -20,6 +22,8 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+import nbformat
 
 from autograder import steps
 from autograder.grading import grade_class
@@ -94,60 +98,95 @@ def grading_figures(names: list[str]) -> None:
     print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")
 
 
-def _execute_once(path: Path, sandbox: bool) -> float:
-    import nbformat
-    from traitlets.config import Config
+def judge_figures(names: list[str], rounds: int = 3) -> None:
+    from nbgrader.apps import NbGraderAPI
 
-    from autograder.config import KERNEL_ARGUMENTS
-    from autograder.execute import SandboxedExecute
-    from autograder.sandbox import grader_paths
-    config = Config()
-    config.SandboxedKernelManager.sandbox = sandbox
-    config.SandboxedKernelManager.readable = grader_paths()
-    notebook = nbformat.read(path, as_version=4)
+    from autograder.config import nbgrader_config
+    from autograder.judge import AskQuestions, Judge
+    from autograder.sample_class import solved
+    print(f"\nThe judge's cost: a solved notebook autograded {rounds} times each way, alternately (seconds each)")
+    print(f"  {'assignment':<18} {'judged':>8} {'not judged':>11} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        SandboxedExecute(config=config, timeout=600, extra_arguments=KERNEL_ARGUMENTS,
-                         skip_cells_with_tag="skip-execution").preprocess(notebook, {"metadata": {"path": tmp}})
-        return time.perf_counter() - start
+        for name in names:
+            root = _course(Path(tmp) / name, [name])
+            stem = next((SOURCE / name).glob("*.ipynb")).name
+            for who in ("judged", "plain"):
+                (root / "submitted" / who / name).mkdir(parents=True)
+                nbformat.write(solved(name), root / "submitted" / who / name / stem)
+            judged_api = steps.api(root, 120)
+            config = nbgrader_config(root, 120)
+            config.Autograde.autograde_preprocessors = [  # nbgrader's own steps: execute, then grade the outputs
+                p for p in config.Autograde.autograde_preprocessors if p not in (AskQuestions, Judge)]
+            plain_api = NbGraderAPI(config=config)
+            times: dict[str, list[float]] = {"judged": [], "plain": []}
+            for _ in range(rounds):
+                for who, api in (("judged", judged_api), ("plain", plain_api)):
+                    start = time.perf_counter()
+                    assert api.autograde(name, who, force=True, create=True)["success"]
+                    times[who].append(time.perf_counter() - start)
+            judged, plain = min(times["judged"]), min(times["plain"])
+            print(f"  {name:<18} {judged:>8.2f} {plain:>11.2f} {judged / plain:>6.2f}")
 
 
-def sandbox_figures(names: list[str], repeats: int) -> None:
+def sandbox_figures(names: list[str], rounds: int = 3) -> None:
+    """The same solved notebook autograded (questions, execution, judging) with the kernel under
+    bubblewrap and rlimits in a throwaway workspace, and with the sandbox off, alternately."""
     from statistics import median
 
-    from autograder.config import quiet_environment
+    from nbgrader.apps import NbGraderAPI
+
+    from autograder.config import nbgrader_config
+    from autograder.sample_class import solved
     from autograder.sandbox import unavailable_reason
     reason = unavailable_reason()
     if reason:
         print(f"\nSandbox overhead: not measured ({reason})")
         return
-    quiet_environment()
-    print("\nSandbox overhead: each solution notebook executed as graded, in a throwaway workspace, under")
-    print(f"bubblewrap + rlimits and without them (median of {repeats}, alternating; kernel start included)")
-    print(f"  {'notebook':<42} {'plain s':>8} {'sandbox s':>10} {'overhead':>9}")
-    for name in names:
-        path = next((SOURCE / name).glob("*.ipynb"))
-        plain, boxed = [], []
-        for _ in range(repeats):
-            plain.append(_execute_once(path, sandbox=False))
-            boxed.append(_execute_once(path, sandbox=True))
-        p, b = median(plain), median(boxed)
-        print(f"  {str(path.relative_to(SOURCE.parent)):<42} {p:>8.2f} {b:>10.2f} {100 * (b - p) / p:>8.1f}%")
+    print(f"\nSandbox overhead: a solved notebook autograded {rounds} times each way, alternately, kernel start")
+    print("included (median seconds); 'plain' is the same grading with the sandbox off")
+    print(f"  {'assignment':<18} {'sandboxed':>10} {'plain':>8} {'overhead':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            root = _course(Path(tmp) / name, [name])
+            stem = next((SOURCE / name).glob("*.ipynb")).name
+            for who in ("boxed", "plain"):
+                (root / "submitted" / who / name).mkdir(parents=True)
+                nbformat.write(solved(name), root / "submitted" / who / name / stem)
+            apis = {}
+            for who, sandbox in (("boxed", True), ("plain", False)):
+                config = nbgrader_config(root, 300)
+                config.SandboxedKernelManager.sandbox = sandbox
+                apis[who] = NbGraderAPI(config=config)
+            times: dict[str, list[float]] = {"boxed": [], "plain": []}
+            for _ in range(rounds):
+                for who, api in apis.items():
+                    start = time.perf_counter()
+                    assert api.autograde(name, who, force=True, create=True)["success"]
+                    times[who].append(time.perf_counter() - start)
+            boxed, plain = median(times["boxed"]), median(times["plain"])
+            print(f"  {name:<18} {boxed:>10.2f} {plain:>8.2f} {100 * (boxed - plain) / plain:>8.1f}%")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="default: all")
+    parser.add_argument("--judge", action="store_true", help="only the judge's cost, per assignment")
     parser.add_argument("--grading", nargs="*", default=None,
                         help="assignments for the grading comparison (default: the first two)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per notebook for the sandbox overhead")
-    parser.add_argument("--only-sandbox", action="store_true", help="only the sandbox overhead section")
+    parser.add_argument("--sandbox", action="store_true", help="only the sandbox overhead, per assignment")
+    parser.add_argument("--rounds", type=int, default=3, help="runs each way for the judge and sandbox figures")
     args = parser.parse_args()
     names = args.assignments or assignments()
-    if not args.only_sandbox:
-        notebook_figures(names)
-        grading_figures(args.grading or assignments()[:2])
-    sandbox_figures(names, args.repeats)
+    if args.judge or args.sandbox:
+        if args.judge:
+            judge_figures(names, args.rounds)
+        if args.sandbox:
+            sandbox_figures(names, args.rounds)
+        return
+    notebook_figures(names)
+    grading_figures(args.grading or assignments()[:2])
+    judge_figures(names, args.rounds)
+    sandbox_figures(names, args.rounds)
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 
