@@ -170,6 +170,8 @@ def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits:
         if Path(path).exists():
             args += ["--ro-bind", path, path]
     args += ["--bind", str(workspace), WORKSPACE, "--bind", str(runtime), str(runtime), "--chdir", WORKSPACE]
+    for question in sorted((workspace / ".grading").glob("*.npz")):  # the judge's questions stay, whatever it deletes
+        args += ["--ro-bind", str(question), f"{WORKSPACE}/.grading/{question.name}"]
     args += ["--remount-ro", "/"]  # the sandbox's own root: no writable memory beyond /tmp and home
     args += ["--clearenv"] + [a for k, v in kernel_environment().items() for a in ("--setenv", k, v)]
     return [*args, "--", shutil.which("prlimit"), *limits.prlimit_arguments(), "--", *kernel_cmd]

@@ -18,6 +18,7 @@ from autograder import steps
 from autograder.collect import Collection
 from autograder.execute import STOPPED, SandboxedExecute
 from autograder.limit_output import LimitTextOutput
+from autograder.paths import assignments
 from autograder.sandbox import GiB, exit_cause, grader_paths, judge_outside_kernel, python_paths, unavailable_reason
 from autograder.steps import Graded
 
@@ -82,18 +83,17 @@ def test_the_kernel_sees_only_its_workspace_and_the_python_it_needs(tmp_path):
     environment = set(json.loads(_text(nb.cells[5])))
     assert "JPY_PARENT_PID" not in environment and not {"WORKSHOP_COURSE_ROOT", "WORKSHOP_GRADING_DIR"} & environment
     visible = set(json.loads(_text(nb.cells[6])))
-    allowed = {"course", ".venv"} | ({"autograder", "source"} if not judge_outside_kernel() else set())
-    assert visible <= allowed, "the kernel sees the repository beyond the venv and the course package"
+    assert visible <= {"course", ".venv"}, "the kernel sees the repository beyond the venv and the course package"
     assert {"submitted", "autograded", "gradebook.db", "verdicts"}.isdisjoint(visible)
     assert nb.metadata.workshop == {"sandboxed": True}
 
 
-@sandboxed
-def test_grader_paths_close_once_the_judge_is_outside():
-    if judge_outside_kernel():
-        assert grader_paths() == []
-    else:
-        assert str(REPO / "autograder") in grader_paths()
+@pytest.mark.parametrize("assignment", assignments())
+def test_grader_paths_close_once_the_judge_is_outside(assignment):
+    if judge_outside_kernel(assignment):
+        assert grader_paths(assignment) == []
+    else:  # hidden tests still in the kernel: it must read them, and nothing else of the repository
+        assert set(grader_paths(assignment)) == {str(REPO / "autograder"), str(REPO / "source")}
 
 
 @sandboxed
@@ -101,11 +101,13 @@ def test_only_regular_answer_files_come_back(tmp_path):
     (tmp_path / "exec" / ".grading").mkdir(parents=True)
     (tmp_path / "exec" / ".grading" / "questions.npz").write_bytes(b"questions")
     nb = _run(tmp_path,
-              "import os\nprint(open('.grading/questions.npz').read())\nos.makedirs('.grading/answers')\n"
+              "import os, shutil\nprint(open('.grading/questions.npz').read())\n"
+              "shutil.rmtree('.', ignore_errors=True)\nprint(open('.grading/questions.npz').read())\n"
+              "os.makedirs('.grading/answers')\n"
               "open('.grading/answers/test_a.npz', 'w').write('a')\n"
               "os.symlink('/etc/passwd', '.grading/answers/test_b.npz')\nos.mkdir('.grading/answers/test_c.npz')\n"
               "open('.grading/answers/test_d.npz', 'wb').truncate(40 << 20)\nopen('stray.txt', 'w').write('x')")
-    assert _text(nb.cells[0]) == "questions\n"
+    assert _text(nb.cells[0]) == "questions\nquestions\n", "the questions survive a participant's rmtree"
     back = tmp_path / "exec" / ".grading" / "answers"
     assert sorted(p.name for p in back.iterdir()) == ["test_a.npz"] and (back / "test_a.npz").read_text() == "a"
     assert not (tmp_path / "exec" / "stray.txt").exists()
