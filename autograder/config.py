@@ -12,7 +12,6 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -20,7 +19,9 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
+from .execute import SandboxedExecute
 from .judge import VERDICTS, AskQuestions, Judge
+from .limit_output import LimitTextOutput
 from .preprocessors import HideTestTracebacks
 
 COURSE_ID = "image-recognition-workshop"
@@ -39,6 +40,13 @@ def quiet_environment() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+# nbgrader's autograde steps: the questions written, the notebook executed in its sandbox
+# (autograder/execute.py), the answers judged, text output capped, then nbgrader's own.
+AUTOGRADE_PREPROCESSORS = [AskQuestions, SandboxedExecute, Judge, LimitTextOutput, IgnorePattern,
+                           ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                           CheckCellMetadata]
+
+
 def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     """The course's nbgrader configuration, rooted at ``root``."""
     c = Config()
@@ -50,14 +58,15 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
     c.Execute.extra_arguments = KERNEL_ARGUMENTS
+    # Each notebook runs in a throwaway workspace under bubblewrap with resource limits
+    # (autograder/sandbox.py); a dead kernel costs the cells after it; text output is capped.
+    # The kernel only answers the hidden checks' questions; the Judge, in this process, sets each
+    # test cell's verdict before nbgrader saves the grades (autograder/judge.py).
+    c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
     # Our checks fail by raising; stderr (TensorFlow's log lines, warnings, a learner's debug
     # prints) is never a verdict, yet nbgrader would score any cell with stderr output zero.
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = r"[\s\S]"
-    # The kernel only answers the hidden checks' questions; the Judge, in this process, sets each
-    # test cell's verdict before nbgrader saves the grades (autograder/judge.py).
-    c.Autograde.autograde_preprocessors = [AskQuestions, Execute, Judge, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.Judge.verdicts_dir = str(Path(root, VERDICTS))
     # A deleted test cell is put back from the gradebook and graded, not left for manual grading.
     c.OverwriteCells.add_missing_cells = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from .collect import Collection
+from .sandbox import unavailable_reason
 from .steps import Graded
 
 NOTES = "grading-notes.json"  # under the course root: what `workshop grade` could not show in the gradebook
@@ -22,14 +24,16 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def score_table(results: list[Graded], found: Collection) -> str:
-    """One row per participant: a score per notebook, the total, and a line per problem."""
+    """One row per participant (the name as submitted): a score per notebook, the total,
+    a line per problem, and a line when the kernels could not be sandboxed."""
     assignments = sorted({r.assignment for r in results})
     max_scores = {r.assignment: r.max_score for r in results if r.max_score is not None}
     by_student = defaultdict(dict)
     for r in results:
         by_student[r.student][r.assignment] = r
     rows, notes = [], []
-    for student in sorted(by_student):
+    for student in sorted(by_student, key=lambda s: (found.name(s).casefold(), s)):
+        name = _printable(found.name(student))
         cells, total, maximum = [], 0.0, 0.0
         for assignment in assignments:
             r = by_student[student].get(assignment)
@@ -39,11 +43,20 @@ def score_table(results: list[Graded], found: Collection) -> str:
             else:
                 cells.append(f"{r.score:g}/{r.max_score:g}")
                 total += r.score
-            notes += [f"{student} / {assignment}: {n}" for n in (r.notes if r else [])]
-        rows.append([student, *cells, f"{total:g}/{maximum:g}" if maximum else "—"])
-    notes += [f"{student or '(no participant)'}: {p}" for student, p in found.problems]
+            notes += [f"{name} / {assignment}: {_printable(n)}" for n in (r.notes if r else [])]
+        rows.append([name, *cells, f"{total:g}/{maximum:g}" if maximum else "—"])
+    notes += [f"{_printable(found.name(s)) if s else '(no participant)'}: {_printable(p)}" for s, p in found.problems]
     text = _table(["participant", *assignments, "total"], rows) if rows else "no notebooks graded"
+    reason = unavailable_reason()
+    if reason and results:
+        text += (f"\n\nNot sandboxed: {reason}; the notebooks ran with resource limits in private folders "
+                 "only, and could read the course's files.")
     return text + ("\n\nProblems:\n" + "\n".join(f"  {n}" for n in notes) if notes else "")
+
+
+def _printable(text: str) -> str:
+    """One line: control characters (a newline in a file name) shown as spaces."""
+    return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
 def overview(gradebook: Gradebook) -> str:

@@ -81,18 +81,23 @@ class Graded:
 
 
 def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
-    """Repair, then ``nbgrader autograde`` one submission and read its score from the gradebook."""
+    """Repair, then ``nbgrader autograde`` one submission and read its score from the gradebook.
+
+    The kernel runs sandboxed (autograder/execute.py); if it died or ran out of time, the
+    cells that ran keep their grades, the rest score 0, and a note says where and why.
+    """
     notebook = notebook_path(assignment).stem
     graded = Graded(student, assignment)
+    submitted = Path(nbgrader.coursedir.root, "submitted", student, assignment, f"{notebook}.ipynb")
     try:
-        graded.notes += repair(Path(nbgrader.coursedir.root, "submitted", student, assignment,
-                                    f"{notebook}.ipynb"), assignment)
+        graded.notes += repair(submitted, assignment)
     except Ungradable as error:
         graded.notes.append(f"could not be graded: {error}")
         return graded
     except Exception as error:  # whatever is wrong with one file, the class goes on
         graded.notes.append(f"could not be graded: not a readable notebook ({type(error).__name__}: {error})")
         return graded
+    _record_name(nbgrader, student)
     result = nbgrader.autograde(assignment, student, force=True, create=True)
     log = result.get("log", "")
     restored = re.findall(r"Missing grade cell (\S+) encountered", log)
@@ -108,17 +113,30 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
         submission = gb.find_submission_notebook(notebook, assignment, student)
         graded.score, graded.max_score = submission.score, submission.max_score
         manual = [g.name for g in submission.grades if g.needs_manual_grade]
-        timeouts = _timed_out_cells(nbgrader, student, assignment, notebook)
+    autograded = nbformat.read(Path(nbgrader.coursedir.root, "autograded", student, assignment,
+                                    f"{notebook}.ipynb"), as_version=4)
+    timeouts = _timed_out_cells(autograded)
     if timeouts:
         graded.notes.append(f"cell(s) {', '.join(timeouts)} timed out after {nbgrader.config.Execute.timeout} s")
+    stopped = autograded.metadata.get("workshop", {}).get("stopped")
+    if stopped:
+        graded.notes.append(f"{stopped}; the cells after it scored 0")
     if manual:
         graded.notes.append(f"needs manual grading: {', '.join(manual)}")
     return graded
 
 
-def _timed_out_cells(nbgrader: NbGraderAPI, student: str, assignment: str, notebook: str) -> list[str]:
-    path = Path(nbgrader.coursedir.root, "autograded", student, assignment, f"{notebook}.ipynb")
-    nb = nbformat.read(path, as_version=4)
+def _record_name(nbgrader: NbGraderAPI, student: str) -> None:
+    """The participant's name as submitted (kept by collect), in the gradebook, for the export."""
+    from .collect import participant_name
+    name = participant_name(Path(nbgrader.coursedir.root, "submitted", student))
+    if name:
+        first, _, last = name.partition(" ")
+        with nbgrader.gradebook as gb:  # one short transaction
+            gb.update_or_create_student(student, first_name=first, last_name=last)
+
+
+def _timed_out_cells(nb) -> list[str]:
     return [cell.metadata.get("nbgrader", {}).get("grade_id", f"#{i}") for i, cell in enumerate(nb.cells)
             if cell.cell_type == "code"
             and any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in cell.outputs)]

@@ -11,6 +11,8 @@
 4. `workshop report` on a synthetic class (default 300 participants, all six notebooks).
 
     python scripts/benchmark.py --report-only [--report-class-size N]   just 4.
+5. Sandbox overhead: each solution notebook executed by the grader's Execute step under
+   bubblewrap and without it (the same notebook, alternating, median of --repeats runs).
 """
 from __future__ import annotations
 
@@ -156,6 +158,45 @@ def report_figures(size: int) -> None:
     print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times grow with it)")
 
 
+def sandbox_figures(names: list[str], rounds: int = 3) -> None:
+    """The same solved notebook autograded (questions, execution, judging) with the kernel under
+    bubblewrap and rlimits in a throwaway workspace, and with the sandbox off, alternately."""
+    from statistics import median
+
+    from nbgrader.apps import NbGraderAPI
+
+    from autograder.config import nbgrader_config
+    from autograder.sample_class import solved
+    from autograder.sandbox import unavailable_reason
+    reason = unavailable_reason()
+    if reason:
+        print(f"\nSandbox overhead: not measured ({reason})")
+        return
+    print(f"\nSandbox overhead: a solved notebook autograded {rounds} times each way, alternately, kernel start")
+    print("included (median seconds); 'plain' is the same grading with the sandbox off")
+    print(f"  {'assignment':<18} {'sandboxed':>10} {'plain':>8} {'overhead':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            root = _course(Path(tmp) / name, [name])
+            stem = next((SOURCE / name).glob("*.ipynb")).name
+            for who in ("boxed", "plain"):
+                (root / "submitted" / who / name).mkdir(parents=True)
+                nbformat.write(solved(name), root / "submitted" / who / name / stem)
+            apis = {}
+            for who, sandbox in (("boxed", True), ("plain", False)):
+                config = nbgrader_config(root, 300)
+                config.SandboxedKernelManager.sandbox = sandbox
+                apis[who] = NbGraderAPI(config=config)
+            times: dict[str, list[float]] = {"boxed": [], "plain": []}
+            for _ in range(rounds):
+                for who, api in apis.items():
+                    start = time.perf_counter()
+                    assert api.autograde(name, who, force=True, create=True)["success"]
+                    times[who].append(time.perf_counter() - start)
+            boxed, plain = median(times["boxed"]), median(times["plain"])
+            print(f"  {name:<18} {boxed:>10.2f} {plain:>8.2f} {100 * (boxed - plain) / plain:>8.1f}%")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="default: all")
@@ -164,15 +205,22 @@ def main() -> None:
                         help="assignments for the grading comparison (default: the first two)")
     parser.add_argument("--report-class-size", type=int, default=300, help="participants for the report timing")
     parser.add_argument("--report-only", action="store_true", help="only time `workshop report`")
+    parser.add_argument("--sandbox", action="store_true", help="only the sandbox overhead, per assignment")
+    parser.add_argument("--rounds", type=int, default=3, help="runs each way for the judge and sandbox figures")
     args = parser.parse_args()
     names = args.assignments or assignments()
-    if args.judge:
-        return judge_figures(names)
     if args.report_only:
         return report_figures(args.report_class_size)
+    if args.judge or args.sandbox:
+        if args.judge:
+            judge_figures(names, args.rounds)
+        if args.sandbox:
+            sandbox_figures(names, args.rounds)
+        return
     notebook_figures(names)
     grading_figures(args.grading or assignments()[:2])
-    judge_figures(names)
+    judge_figures(names, args.rounds)
+    sandbox_figures(names, args.rounds)
     report_figures(args.report_class_size)
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
