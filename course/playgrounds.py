@@ -43,6 +43,14 @@ def _problem(output: widgets.Output, error: Exception) -> None:
         print(f"Your code raised {type(error).__name__}: {error}")
 
 
+def _line(weights, bias) -> str:
+    """'1·x₁ − 0.5·x₂ + 2 = 0': the decision line, signs written once."""
+    text = f"{weights[0]:g}·x₁"
+    for value, name in ((weights[1], "·x₂"), (bias, "")):
+        text += f" {'−' if value < 0 else '+'} {abs(value):g}{name}"
+    return text + " = 0"
+
+
 def neuron_playground(neuron, step, gate: str = "AND"):
     """Sliders for w1, w2 and b of ``neuron(x, [w1, w2], b, step)``: its decision line over a gate's truth table.
 
@@ -81,7 +89,7 @@ def neuron_playground(neuron, step, gate: str = "AND"):
             ax.annotate("✓" if got == want else "✗", (x1, x2), xytext=(14, 10), textcoords="offset points",
                         fontsize=14, color="tab:green" if got == want else "tab:red")
         ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xticks=[0, 1], yticks=[0, 1], xlabel="x₁", ylabel="x₂",
-               aspect="equal", title=f"{w1.value:g}·x₁ + {w2.value:g}·x₂ + {bias:g} = 0")
+               aspect="equal", title=_line(weights, bias))
         fig.tight_layout()
         _show(figure, fig)
         right = answers == target
@@ -90,7 +98,8 @@ def neuron_playground(neuron, step, gate: str = "AND"):
                        for (x1, x2), want, got, ok in zip(TRUTH_TABLE, target, answers, right))
         verdict.value = (f"<b>{int(right.sum())} of 4 rows right</b> for {choice.value}"
                          f"{' — this neuron is the gate.' if right.all() else ''}"
-                         f"<table><tr><th>x₁</th><th>x₂</th><th>{choice.value}</th><th>neuron</th><th></th></tr>"
+                         "<table style='border-spacing: 12px 2px'>"
+                         f"<tr><th>x₁</th><th>x₂</th><th>{choice.value}</th><th>neuron</th><th></th></tr>"
                          f"{rows}</table><i>shaded: where the neuron fires (outputs 1)</i>")
 
     for control in (w1, w2, b, choice):

@@ -47,19 +47,20 @@ def exchange_exists() -> bool:
     from nbgrader.apps import NbGrader
     from nbgrader.exchange.default.exchange import Exchange
 
-    app = NbGrader(load_cwd_config=False, log_level="ERROR")  # Jupyter's config paths, not the course's
+    app = NbGrader(log_level="ERROR")
+    app.load_cwd_config = False  # Jupyter's config paths only: the course's nbgrader_config.py sets up grading
     app.load_config_file()
     return Path(Exchange(config=app.config).root).is_dir()
 
 
-def participant_environment(exchange: bool) -> dict[str, str]:
+def participant_environment(environ: dict[str, str], exchange: bool) -> dict[str, str]:
     """The environment of the participants' server: lab/ first on Jupyter's config path.
 
     Their own settings and workspaces stay where JupyterLab always keeps them.
     """
     from jupyter_core.paths import jupyter_config_dir
 
-    env = dict(os.environ)
+    env = dict(environ)
     own = env.get("JUPYTER_CONFIG_DIR") or jupyter_config_dir()
     env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(Path(own, "lab", "user-settings")))
     env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(Path(own, "lab", "workspaces")))
@@ -86,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", help="access token (default: JupyterLab makes one)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     args = parser.parse_args(argv)
+    environ = dict(os.environ)  # as the user started us: nothing loaded here may leak into the server
 
     # Offline: the extension manager would look extensions up on PyPI.
     command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", "--LabApp.extension_manager=readonly"]
@@ -94,13 +96,13 @@ def main(argv: list[str] | None = None) -> None:
     command += [f"--IdentityProvider.token={args.token}"] if args.token is not None else []
     command += ["--ServerApp.open_browser=False"] if args.no_browser else []
     if args.formgrader:
-        env = dict(os.environ)
+        env = environ
         command += [f"--ServerApp.root_dir={ROOT}"]
     else:
         args.work.mkdir(parents=True, exist_ok=True)
         copy_release(args.work)
         exchange = exchange_exists()
-        env = participant_environment(exchange)
+        env = participant_environment(environ, exchange)
         command += participant_arguments(args.work.resolve(), exchange)
     os.chdir(ROOT)  # nbgrader's Validate and formgrader read nbgrader_config.py from the server's cwd
     sys.stdout.flush()
