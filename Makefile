@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lab formgrader release validate benchmark clean
+.PHONY: demo test lint lab formgrader release validate benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # Both labs start in one place, scripts/lab.py (the browser test starts the participants' lab with it too).
 LAB := $(BIN)/python scripts/lab.py
