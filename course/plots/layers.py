@@ -40,16 +40,12 @@ def sliding_window(image, kernel, row, col):
     return fig
 
 
-def _output_size(n, k, stride, padding):
-    return -(-n // stride) if padding == "same" else (n - k) // stride + 1
-
-
-def padding_diagram(cases, output_size=_output_size):
-    """One row per (n, k, stride, padding): pixels, TensorFlow's padding zeros (hatched) and every window."""
+def padding_diagram(cases):
+    """One row per (n, k, stride, padding, outputs): pixels, TensorFlow's padding zeros (hatched) and
+    every window."""
     fig, axes = plt.subplots(len(cases), 1, figsize=(8, 1.1 * len(cases) + 0.3))
     right = max(n for n, *_ in cases) + 2
-    for ax, (n, k, stride, padding) in zip(np.atleast_1d(axes), cases):
-        out = output_size(n, k, stride, padding)
+    for ax, (n, k, stride, padding, out) in zip(np.atleast_1d(axes), cases):
         total = max((out - 1) * stride + k - n, 0) if padding == "same" else 0
         before, after = total // 2, total - total // 2
         for i in range(-before, n + after):
