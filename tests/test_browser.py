@@ -143,6 +143,20 @@ def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
+def _run_all_cells(page) -> None:
+    """Run → Run All Cells, once more if no cell started (a click can land before the notebook is ready)."""
+    started = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))")
+    for attempt in range(2):
+        _menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function(started, timeout=30_000)
+            return
+        except Exception:
+            if attempt:
+                raise
+
+
 def _cell(page, text: str):
     """The code cell whose source contains ``text``."""
     return page.locator(".jp-CodeCell").filter(has=page.locator(".jp-Editor", has_text=text)).first
@@ -158,13 +172,14 @@ def _run(page, cell, source: str | None = None) -> str:
     before = cell.locator(".jp-InputPrompt").text_content()
     page.keyboard.press("Control+Enter")
     page.wait_for_function("([cell, before]) => { const p = cell.querySelector('.jp-InputPrompt').textContent;"
-                           " return /\\[\\d+\\]/.test(p) && p !== before; }", arg=[cell.element_handle(), before])
+                           " return /\\[\\d+\\]/.test(p) && p !== before; }", arg=[cell.element_handle(), before],
+                           timeout=180_000)
     page.wait_for_selector(IDLE, state="attached")
     return cell.locator(".jp-Cell-outputArea").first.text_content()
 
 
 def _run_all(page, stop_at_error: bool) -> None:
-    _menu(page, "Run", "Run All Cells")
+    _run_all_cells(page)
     if stop_at_error:
         page.wait_for_selector(STDERR, state="attached", timeout=240_000)
     else:
@@ -192,7 +207,7 @@ def test_participants_lab_is_the_workshop_not_the_instructors_desk(lab, open_not
 def test_run_all_stops_at_the_first_unfinished_exercise_with_one_line(assignment, open_notebook):
     path = notebook_path(assignment, RELEASE).relative_to(RELEASE)
     page = open_notebook(str(path))
-    _menu(page, "Run", "Run All Cells")
+    _run_all_cells(page)
     if assignment == "06-pipeline":  # a sign of life before the slow import of Keras, then figures
         page.wait_for_selector(".jp-OutputArea-output:has-text('Loading OpenCV, TensorFlow and Keras')",
                                state="attached", timeout=10_000)
@@ -270,7 +285,7 @@ def test_every_figure_of_a_solved_notebook_is_an_image(assignment, lab, open_not
     path = f"solved/{notebook_path(assignment, SOURCE).relative_to(SOURCE)}"
     _validate_through_the_api(lab, path)  # a server that loaded nbgrader_config.py still shows figures
     page = open_notebook(path)
-    _menu(page, "Run", "Run All Cells")
+    _run_all_cells(page)
     page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=120_000)
     _record(f"{assignment}: opening to first figure (s)", time.monotonic() - page.opened)
     _run_all(page, stop_at_error=False)
