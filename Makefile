@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lab release validate benchmark clean
+.PHONY: demo test lint lab formgrader release validate benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,17 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Participants work on copies in work/ (never overwritten), so release/ stays as released.
+# Both labs start in one place, scripts/lab.py (the browser test starts the participants' lab with it too).
+LAB := $(BIN)/python scripts/lab.py
+
+# Participants work on copies in work/ (never overwritten), so release/ stays as released;
+# their lab has nbgrader's Validate button and none of the instructor's tools (lab/).
 lab: $(STAMP)
-	mkdir -p work && cp -rn release/. work/
-	$(BIN)/jupyter lab --notebook-dir=work
+	$(LAB)
+
+# The instructor's lab: the full nbgrader UI (Formgrader, Create Assignment) on this course.
+formgrader: $(STAMP)
+	$(LAB) --formgrader
 
 release: $(STAMP)
 	$(BIN)/workshop release

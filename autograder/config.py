@@ -30,11 +30,17 @@ CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the 
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 
-def quiet_environment() -> None:
-    """Environment for grading kernels: TensorFlow silent, nbgrader's ``alembic`` on PATH."""
+def quiet_environment(headless: bool = True) -> None:
+    """Environment for grading kernels: TensorFlow silent, nbgrader's ``alembic`` on PATH.
+
+    ``headless`` (grading, never a Jupyter server a participant looks at): figures are drawn
+    with Agg and not rendered into the notebook; kernels inherit it from this process.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    if headless:
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        os.environ.setdefault("WORKSHOP_HEADLESS", "1")  # course.plots then leaves Agg alone
     bin_dir = str(Path(sys.executable).parent)  # creating a gradebook shells out to alembic
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

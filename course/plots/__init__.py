@@ -1,8 +1,49 @@
 """Figures for the notebooks; one module per assignment, shared basics here."""
 from __future__ import annotations
 
+import builtins
+import os
+import traceback
+
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+
+
+def _figures_inline() -> None:
+    """In a Jupyter kernel, show figures inline even if ``MPLBACKEND=Agg`` leaked into its environment.
+
+    Agg draws figures nowhere; only grading asks for it on purpose (and says so with
+    ``WORKSHOP_HEADLESS``). Any other backend chosen by the participant is left alone.
+    """
+    if os.environ.get("WORKSHOP_HEADLESS") or matplotlib.get_backend().lower() != "agg":
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")
+
+
+_figures_inline()
+
+
+def yours(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` in a demo cell; an exercise not written yet stops it with one line.
+
+    The line names the unfinished function (the innermost one that raised), as the checks do.
+    """
+    from course.checking import NotImplementedError as Unfinished
+
+    try:
+        return function(*args, **kwargs)
+    except Unfinished:
+        raise
+    except builtins.NotImplementedError as error:
+        name = traceback.extract_tb(error.__traceback__)[-1].name
+        name = getattr(function, "__name__", "your function") if name == "<module>" else name
+        raise Unfinished(f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code, "
+                         "then run this cell again.") from None
 
 
 def show_images(images, titles=None, cmap="gray", size=2.6, columns=None):
