@@ -8,13 +8,17 @@ import json
 import shutil
 
 import nbformat
+import numpy as np
 import pytest
 
 from autograder import steps
 from autograder.grading import grade_class
 from autograder.paths import SOURCE, notebook_path
+from autograder.questions import checks
 from autograder.sample_class import solved
 from autograder.validate import graded_cells
+from course import wire
+from course.checking import CheckFailed
 
 pytestmark = pytest.mark.xdist_group("judge-pipeline")
 ASSIGNMENT = "06-pipeline"
@@ -74,3 +78,21 @@ def test_mutant_loses_the_points_of_its_cell_with_the_message(graded):
     cell = next(c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_train_model")
     errors = [o for o in cell.outputs if o.output_type == "error"]
     assert errors and "pass epochs=epochs to fit" in errors[0].evalue
+
+
+HOSTILE = [None, 3, "x", wire.Opaque("Evil"), np.zeros(3), [1, 2], {"kind": "Model"},
+           {"kind": "History", "history": {"loss": "x"}},
+           {"returned": {"kind": "History", "history": {"loss": [1.0, 2.0]}}, "before": np.ones((3, 3)),
+            "weights": [None]},
+           {"kind": "Model", "input_shape": (None, 28, 28, 1), "output_shape": (None, 10),
+            "layers": ["Conv2D", "MaxPooling2D"], "params": 10, "outputs": np.full((4, 10), 0.1, np.float32)}]
+
+
+def test_hostile_answers_fail_with_a_message_never_a_crash():
+    """No kernel: answers of every wrong shape and type, straight to each judge."""
+    for check in checks(ASSIGNMENT).values():
+        questions = check.ask(np.random.default_rng(5))
+        for value in HOSTILE:
+            for records in ([{"value": value}] * len(questions), [value] * len(questions), value):
+                with pytest.raises((CheckFailed, NotImplementedError)):
+                    check.judge(questions, wire.loads(wire.dumps(records)))
