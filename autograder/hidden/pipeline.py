@@ -432,7 +432,18 @@ def _ask_face_to_input(rng):
         height, width = image.shape[:2]
         box = (int(rng.integers(0, width - side)), int(rng.integers(0, height - side)), side, side)
         cases.append((image, box, int(rng.choice([32, 48, 64]))))
-    return calls("face_to_input", cases)
+    return calls("face_to_input", [(*_around(rng, image, box), size) for image, box, size in cases])
+
+
+def _around(rng, image, box):
+    """A random part of the photo around the box, and the box in it: fewer bytes to send, new offsets."""
+    x, y, w, h = (int(v) for v in box)
+    height, width = image.shape[:2]
+    left, top = max(0, x - int(rng.integers(0, 80))), max(0, y - int(rng.integers(0, 80)))
+    right, bottom = min(width, x + w + int(rng.integers(0, 80))), min(height, y + h + int(rng.integers(0, 80)))
+    moved = (x - left, y - top, w, h)
+    kind = type(box) if isinstance(box, (list, tuple)) else np.array
+    return np.ascontiguousarray(image[top:bottom, left:right]), kind(moved)
 
 
 def _judge_face_to_input(questions, records):
