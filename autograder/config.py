@@ -20,7 +20,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
-from .judge import AskQuestions, Judge
+from .judge import VERDICTS, AskQuestions, Judge
 from .preprocessors import HideTestTracebacks
 
 COURSE_ID = "image-recognition-workshop"
@@ -58,7 +58,7 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
     # test cell's verdict before nbgrader saves the grades (autograder/judge.py).
     c.Autograde.autograde_preprocessors = [AskQuestions, Execute, Judge, IgnorePattern, ClearMetadataPreprocessor,
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-    c.Judge.verdicts_dir = str(Path(root, "verdicts"))
+    c.Judge.verdicts_dir = str(Path(root, VERDICTS))
     # A deleted test cell is put back from the gradebook and graded, not left for manual grading.
     c.OverwriteCells.add_missing_cells = True
     c.OverwriteCells.missing_cell_notification = (

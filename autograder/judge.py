@@ -31,6 +31,7 @@ from course.checking import CheckFailed
 from . import questions as hidden
 
 QUESTIONS_LIMIT = 512 * 2**20
+VERDICTS = "verdicts"  # the folder of verdicts in a course directory
 
 
 def _folder(resources: dict) -> Path:
@@ -64,22 +65,22 @@ class Judge(NbGraderPreprocessor):
         assignment = resources["nbgrader"]["assignment"]
         checks = hidden.checks(assignment)
         folder = _folder(resources)
-        cells = []
+        cells, metrics = [], {}
         for cell in nb.cells:
             if cell.cell_type != "code" or not utils.is_grade(cell):
                 continue
             grade_id = cell.metadata.nbgrader["grade_id"]
-            outcome, message, diagnosis = self._judge(grade_id, cell, checks.get(grade_id), state, folder)
+            outcome, message, diagnosis = self._judge(grade_id, cell, checks.get(grade_id), state, folder, metrics)
             cell.outputs = [_output(grade_id, outcome, message)]
             points = float(cell.metadata.nbgrader.get("points", 0))
             cells.append({"grade_id": grade_id, "points": points if outcome == "passed" else 0.0,
                           "max_points": points, "outcome": outcome,
                           "message": None if outcome == "passed" else message, "diagnosis": diagnosis})
         shutil.rmtree(folder, ignore_errors=True)
-        self._write(resources, state, cells)
+        self._write(resources, state, cells, metrics)
         return nb, resources
 
-    def _judge(self, grade_id, cell, check, state, folder) -> tuple[str, str, str | None]:
+    def _judge(self, grade_id, cell, check, state, folder, metrics) -> tuple[str, str, str | None]:
         """(outcome, message, diagnosis) of one test cell."""
         if check is None:
             return "failed", f"the grader has no check for {grade_id}; tell your instructor.", None
@@ -97,7 +98,7 @@ class Judge(NbGraderPreprocessor):
         if "too_large" in content:
             return "failed", f"the answers of this cell were too large to grade ({content['too_large']}).", None
         try:
-            check.judge(state["questions"][grade_id], content.get("answers"))
+            measured = check.judge(state["questions"][grade_id], content.get("answers"))
         except CheckFailed as failure:
             return "failed", str(failure), failure.diagnosis
         except NotImplementedError as unfinished:
@@ -105,9 +106,10 @@ class Judge(NbGraderPreprocessor):
         except Exception as error:  # an answer the comparisons cannot take: the learner's, never the class's
             return "failed", (f"the grader could not compare what your code returned "
                               f"({type(error).__name__}: {str(error)[:200]}); return the type the task asks for."), None
+        metrics.update(measured or {})  # what a check measured, e.g. a model's accuracy
         return "passed", f"{grade_id}: passed every case the grader checked.", None
 
-    def _write(self, resources, state, cells) -> None:
+    def _write(self, resources, state, cells, metrics) -> None:
         if not self.verdicts_dir:
             return
         info = resources["nbgrader"]
@@ -116,8 +118,8 @@ class Judge(NbGraderPreprocessor):
                    "graded_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                    "seconds": round(time.time() - state.get("started", time.time()), 2),
                    "seed": state.get("seed"), "cells": cells,
-                   "metrics": resources.get("workshop_metrics", {})}
-        path = Path(self.verdicts_dir, info["student"], f"{info['assignment']}.json")
+                   "metrics": metrics}
+        path = verdict_path(Path(self.verdicts_dir), info["student"], info["assignment"])
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(verdict, indent=1), encoding="utf-8")
@@ -142,3 +144,20 @@ def _output(grade_id: str, outcome: str, message: str):
         return new_output("stream", name="stdout", text=f"✔ {message}\n")
     ename = "NotImplementedError" if outcome == "unfinished" else "CheckFailed"
     return new_output("error", ename=ename, evalue=message, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {message}"])
+
+
+def verdict_path(verdicts: Path, student: str, assignment: str) -> Path:
+    """Where the Judge writes the verdicts of one graded notebook (``verdicts`` = ``<course>/verdicts``)."""
+    return Path(verdicts, student, f"{assignment}.json")
+
+
+def unanswered_note(root: Path, student: str, assignment: str) -> str | None:
+    """A note for the instructor when test cells sent no answers (skipped, stopped early, tampered with)."""
+    try:
+        cells = json.loads(verdict_path(root / VERDICTS, student, assignment).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    silent = [c["grade_id"] for c in cells if c["outcome"] == "unanswered"]
+    if not silent:
+        return None
+    return f"no answers from {', '.join(silent)}: those cells did not run to the end (0 points each)"

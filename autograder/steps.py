@@ -15,21 +15,25 @@ from pathlib import Path
 import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.plugins.export import CsvExportPlugin
+from traitlets.config import Config
 
 from .config import CELL_TIMEOUT, nbgrader_config, quiet_environment
+from .judge import unanswered_note
 from .paths import COURSE_ROOT, assignments, notebook_path
 from .repair import Ungradable, repair
 
 
-def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT) -> NbGraderAPI:
-    """nbgrader's API on the course directory ``root``, configured for this course."""
+def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None) -> NbGraderAPI:
+    """nbgrader's API on the course directory ``root``, configured for this course (``extra`` merged over it)."""
     quiet_environment()
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader's own SQLAlchemy and nbformat deprecation chatter is not the instructor's business
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
     with contextlib.redirect_stderr(io.StringIO()):
-        return NbGraderAPI(config=nbgrader_config(root, cell_timeout))
+        config = nbgrader_config(root, cell_timeout)
+        config.merge(extra or Config())
+        return NbGraderAPI(config=config)
 
 
 def _ok(result: dict, what: str) -> dict:
@@ -97,6 +101,9 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if not result["success"]:
         graded.notes.append(f"could not be graded: {_reason(result)}")
         return graded
+    silent = unanswered_note(Path(nbgrader.coursedir.root), student, assignment)
+    if silent:
+        graded.notes.append(silent)
     with nbgrader.gradebook as gb:
         submission = gb.find_submission_notebook(notebook, assignment, student)
         graded.score, graded.max_score = submission.score, submission.max_score

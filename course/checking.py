@@ -1,9 +1,9 @@
 """The machinery behind every check: call a learner's function safely, compare
 what it returned with what was expected, and fail with a message that teaches.
 
-Public checks (``course.checks``) and hidden tests (``autograder.hidden``) are
-both written with these helpers, so a learner sees the same kind of message in
-class and in the grade report: what is wrong (type, shape, dtype, which input),
+Public checks (``course.checks``) run them in the kernel; the grader's judge
+uses the same helpers on the answers a graded kernel recorded, so a learner
+sees the same kind of message in class and in the grade report: what is wrong (type, shape, dtype, which input),
 what was expected, a diagnosis where one is cheap, and never the check's code.
 """
 from __future__ import annotations
@@ -76,7 +76,7 @@ def describe(value: Any, limit: int = 60) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim > 1 or value.size > 12:
             return f"an array of shape {value.shape} ({value.dtype})"
-        text = repr(np.round(value, 4).tolist())
+        text = repr((value if value.dtype.kind in "biu" else np.round(value, 4)).tolist())
         if len(text) > limit:
             return f"an array of shape {value.shape} ({value.dtype})"
         return text if value.dtype == np.float64 else f"np.array({text}, dtype={value.dtype})"

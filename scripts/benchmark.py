@@ -6,6 +6,8 @@
    and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
 2. Grading the sample class with `workshop grade` (serial and --jobs 2) against plain
    `nbgrader autograde` on the same submissions, in the same process, and their ratio.
+3. The judge's cost: the same solved notebooks autograded with questions and judging
+   (the course's configuration) and without (nbgrader's own preprocessors), alternately.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+import nbformat
 
 from autograder import steps
 from autograder.grading import grade_class
@@ -92,15 +96,49 @@ def grading_figures(names: list[str]) -> None:
     print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")
 
 
+def judge_figures(names: list[str], rounds: int = 3) -> None:
+    from nbgrader.apps import NbGraderAPI
+
+    from autograder.config import nbgrader_config
+    from autograder.judge import AskQuestions, Judge
+    from autograder.sample_class import solved
+    print(f"\nThe judge's cost: a solved notebook autograded {rounds} times each way, alternately (seconds each)")
+    print(f"  {'assignment':<18} {'judged':>8} {'not judged':>11} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            root = _course(Path(tmp) / name, [name])
+            stem = next((SOURCE / name).glob("*.ipynb")).name
+            for who in ("judged", "plain"):
+                (root / "submitted" / who / name).mkdir(parents=True)
+                nbformat.write(solved(name), root / "submitted" / who / name / stem)
+            judged_api = steps.api(root, 120)
+            config = nbgrader_config(root, 120)
+            config.Autograde.autograde_preprocessors = [  # nbgrader's own steps: execute, then grade the outputs
+                p for p in config.Autograde.autograde_preprocessors if p not in (AskQuestions, Judge)]
+            plain_api = NbGraderAPI(config=config)
+            times: dict[str, list[float]] = {"judged": [], "plain": []}
+            for _ in range(rounds):
+                for who, api in (("judged", judged_api), ("plain", plain_api)):
+                    start = time.perf_counter()
+                    assert api.autograde(name, who, force=True, create=True)["success"]
+                    times[who].append(time.perf_counter() - start)
+            judged, plain = min(times["judged"]), min(times["plain"])
+            print(f"  {name:<18} {judged:>8.2f} {plain:>11.2f} {judged / plain:>6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="default: all")
+    parser.add_argument("--judge", action="store_true", help="only the judge's cost, per assignment")
     parser.add_argument("--grading", nargs="*", default=None,
                         help="assignments for the grading comparison (default: the first two)")
     args = parser.parse_args()
     names = args.assignments or assignments()
+    if args.judge:
+        return judge_figures(names)
     notebook_figures(names)
     grading_figures(args.grading or assignments()[:2])
+    judge_figures(names)
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 

@@ -42,6 +42,17 @@ def test_release_fails_every_graded_test_with_not_implemented(assignment, run_re
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_title_numbers_the_exercise_among_all(assignment):
+    title = "".join(json.loads(notebook_path(assignment).read_text())["cells"][0]["source"])
+    position = ASSIGNMENTS.index(assignment) + 1
+    assert f"exercise {position} of {len(ASSIGNMENTS)}" in title
+
+
+def test_contract_lists_every_assignment():
+    assert set(CONTRACT) == set(ASSIGNMENTS), "add the new notebook's names to CONTRACT"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_defines_the_contract(assignment):
     names = set(vars(reference(assignment)))
     assert set(CONTRACT[assignment].split()) <= names
