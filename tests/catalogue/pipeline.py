@@ -14,8 +14,8 @@ import numpy as np
 from scipy import ndimage
 
 from autograder.reference import reference
-from course.checks.pipeline import quiet
 from course.digits import augment_shifts, load_digits_28
+from course.fixtures import quiet
 
 from . import Case
 
@@ -382,7 +382,8 @@ def _separate_softmax():
 
 MUTANTS = [
     Case("preprocess_sheet", "threshold not inverted: the paper is the foreground",
-         lambda im: _opened(_adaptive(_clahe(_gray(im)), kind=cv2.THRESH_BINARY)), message="paper came out as the foreground"),
+         lambda im: _opened(_adaptive(_clahe(_gray(im)), kind=cv2.THRESH_BINARY)),
+         message="paper came out as the foreground"),
     Case("preprocess_sheet", "one Otsu threshold for the whole sheet", lambda im: _otsu(_gray(im)),
          message="A single threshold cannot follow uneven light"),
     Case("preprocess_sheet", "values 0 and 1", lambda im: preprocess_sheet(im) // 255, message="only 0 and 1"),
@@ -422,12 +423,14 @@ MUTANTS = [
     Case("build_model", "ReLU output", lambda *a: _cnn(*a, last="relu"), message="not probabilities"),
     Case("build_model", "not compiled", lambda *a: _cnn(*a, compile=False), message="not compiled"),
     Case("build_model", "one-hot loss", lambda *a: _cnn(*a, loss="categorical_crossentropy"), message="one-hot"),
-    Case("build_model", "too many parameters", lambda *a: _cnn(*a, padding="same", hidden=256), message="the budget is"),
+    Case("build_model", "too many parameters", lambda *a: _cnn(*a, padding="same", hidden=256),
+         message="the budget is"),
     Case("build_model", "no convolution", _mlp, message="no Conv2D layer"),
     Case("build_model", "no accuracy metric", lambda *a: _cnn(*a, metrics=()), message="metrics=[\"accuracy\"]"),
     Case("build_model", "ignores its arguments", lambda *a: _cnn(), message="takes inputs of shape"),
     Case("build_model", "from_logits with softmax",
-         lambda *a: _cnn(*a, loss=_keras().losses.SparseCategoricalCrossentropy(from_logits=True)), message="from_logits"),
+         lambda *a: _cnn(*a, loss=_keras().losses.SparseCategoricalCrossentropy(from_logits=True)),
+         message="from_logits"),
     Case("build_model", "learning rate far too high", lambda *a: _cnn(*a, lr=50.0), message="barely learns"),
 
     Case("train_model", "not seeded", lambda m, x, y, e, s: _fit(m, x, y, e), message="set_random_seed"),
@@ -453,21 +456,21 @@ MUTANTS = [
     Lazy("read_sheet", "reversed", make=_with_model(lambda im, m: _read(im, m)[::-1]), message="backwards"),
     Lazy("read_sheet", "crops of the photo, not the binary image",
          make=_with_model(lambda im, m: _read(im, m, cut=lambda b, x, y, w, h: 255 - _gray(im)[y:y + h, x:x + w])),
-         message="differ from what the model reads in the boxes"),
+         message="not one of the boxes cut from the binary image"),
     Lazy("read_sheet", "no check for a sheet without digits", make=_with_model(_read_stack_always),
          message="return [] first"),
     Lazy("read_sheet", "probabilities instead of digits", make=_with_model(_read_probabilities),
          message="expected digits 0-9 as ints"),
 
-    Lazy("reads_sheets", "threshold not inverted",
+    Lazy("whole_pipeline", "threshold not inverted",
          make=_with_model(lambda im, m: _read(im, m, steps=(lambda i: _opened(_adaptive(
              _clahe(_gray(i)), kind=cv2.THRESH_BINARY)), find_digit_boxes, to_mnist))), message="the target is 95%"),
-    Lazy("reads_sheets", "boxes in OpenCV's order",
+    Lazy("whole_pipeline", "boxes in OpenCV's order",
          make=_with_model(lambda im, m: _read(im, m, steps=(preprocess_sheet, _contour_boxes, to_mnist))),
          message="the target is 95%"),
-    Lazy("reads_sheets", "first row only", make=_with_model(lambda im, m: _read(im, m)[:6]),
+    Lazy("whole_pipeline", "first row only", make=_with_model(lambda im, m: _read(im, m)[:6]),
          message="the target is 95%"),
-    Lazy("reads_sheets", "digits stretched to 28 × 28", make=_with_model(lambda im, m: _read(
+    Lazy("whole_pipeline", "digits stretched to 28 × 28", make=_with_model(lambda im, m: _read(
         im, m, steps=(preprocess_sheet, find_digit_boxes, lambda c: _scaled(c, size=(28, 28))))),
          message="the target is 95%"),
 
@@ -500,7 +503,8 @@ ALTERNATIVES = [
     Case("preprocess_sheet", "global equalization, adaptive mean", lambda im: _opened(_adaptive(
         cv2.equalizeHist(_gray(im)), C=12, method=cv2.ADAPTIVE_THRESH_MEAN_C), 3)),
     Case("preprocess_sheet", "even light, then Otsu", _other_pipeline),
-    Case("preprocess_sheet", "adaptive without contrast step, smaller C", lambda im: _opened(_adaptive(_gray(im), C=7))),
+    Case("preprocess_sheet", "adaptive without contrast step, smaller C",
+         lambda im: _opened(_adaptive(_gray(im), C=7))),
 
     Case("find_digit_boxes", "reference: gaps between centres", find_digit_boxes),
     Case("find_digit_boxes", "components and rows by projection", lambda b: _rows_by_profile(b, _component_boxes(b))),
@@ -529,8 +533,8 @@ ALTERNATIVES = [
     Lazy("read_sheet", "one digit at a time", make=_with_model(_read_one_by_one)),
     Lazy("read_sheet", "predict_on_batch", make=_with_model(_read_predict_on_batch)),
 
-    Lazy("reads_sheets", "reference", make=lambda: (_ref().read_sheet, trained()[0])),
-    Lazy("reads_sheets", "a reader of its own", make=_with_model(_read_other_pipeline)),
+    Lazy("whole_pipeline", "reference", make=lambda: (_ref().read_sheet, trained()[0])),
+    Lazy("whole_pipeline", "a reader of its own", make=_with_model(_read_other_pipeline)),
 
     Case("detect_faces", "reference", lambda im: _ref().detect_faces(im)),
     Case("detect_faces", "finer scales, fewer neighbours, equalized, an array",
