@@ -21,7 +21,7 @@ from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
 
 from .limit_output import NOTE
-from .sandbox import Limits, SandboxedKernelManager, grader_paths, unavailable_reason
+from .sandbox import Limits, SandboxedKernelManager, unavailable_reason
 from .workspace import Workspace
 
 STOPPED = "KernelStopped"  # ename of the outputs that mark where and why execution ended
@@ -55,8 +55,6 @@ class SandboxedExecute(Execute):
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
         km.workspace = self._workspace
-        if isinstance(km, SandboxedKernelManager) and self._assignment:
-            km.readable = [*km.readable, *grader_paths(self._assignment)]
         return km
 
     def _execute(self, nb, resources, workspace: Workspace) -> None:
@@ -65,7 +63,6 @@ class SandboxedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self._workspace = str(workspace.path)
-        self._assignment = resources.get("nbgrader", {}).get("assignment")
         self._deadline = monotonic() + self.notebook_timeout
         self._text_bytes: dict[int, int] = {}
         stopped: str | None = None

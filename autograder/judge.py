@@ -100,6 +100,7 @@ class Judge(NbGraderPreprocessor):
         try:
             measured = check.judge(state["questions"][grade_id], content.get("answers"))
         except CheckFailed as failure:
+            metrics.update(getattr(failure, "metrics", None) or {})  # a model that missed its target still has a score
             return "failed", str(failure), failure.diagnosis
         except NotImplementedError as unfinished:
             return "unfinished", str(unfinished), None

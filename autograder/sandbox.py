@@ -21,7 +21,6 @@ from __future__ import annotations
 import collections
 import functools
 import importlib.util
-import json
 import os
 import resource
 import shutil
@@ -129,34 +128,6 @@ def python_paths() -> list[str]:
     if spec and spec.submodule_search_locations:
         paths.update(os.path.realpath(p) for p in spec.submodule_search_locations)
     return sorted(p for p in paths if not p.startswith("/usr/") and p != "/usr")
-
-
-def judge_outside_kernel(assignment: str = "01-neurons") -> bool:
-    """True when the hidden checks of ``assignment`` are judged by the grader (autograder/judge.py),
-    False while its test cells still run hidden tests in the kernel (``from autograder.hidden ...``)."""
-    from .paths import notebook_path
-    try:
-        cells = json.loads(notebook_path(assignment).read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError):
-        return True
-    tests = ["".join(c["source"]) for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
-    return Path(__file__).with_name("judge.py").exists() and not any("autograder" in t for t in tests)
-
-
-def grader_paths(assignment: str) -> list[str]:
-    """What of the grader the kernel grading ``assignment`` may read: nothing once the judge
-    runs its checks outside the kernel.
-
-    Until then (a notebook not yet converted to questions and answers) its hidden tests run in
-    the kernel and import ``autograder.hidden``, which reads the reference solutions from
-    ``source/``: those two are visible, read-only. Decided by the course's source notebook,
-    never by the submission.
-    """
-    if judge_outside_kernel(assignment):
-        return []
-    package = Path(__file__).resolve().parent
-    from .paths import SOURCE
-    return sorted({str(package), str(package.parent / "source"), str(SOURCE.resolve())})
 
 
 def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits: Limits,
