@@ -109,7 +109,10 @@ def graded(cheat_course, tmp_path_factory):
     mistaken = solved(ASSIGNMENT)
     cell = next(c for c in mistaken.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "weighted_sum")
     cell.source = "def weighted_sum(x, w, b):\n    return np.asarray(x, float) @ np.asarray(w, float)\n"
-    submissions = {"honest": solved(ASSIGNMENT), "mistaken": mistaken,
+    alternative = solved(ASSIGNMENT)
+    cell = next(c for c in alternative.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "weighted_sum")
+    cell.source = "def weighted_sum(x, w, b):\n    return np.dot(x, w) + b\n"
+    submissions = {"honest": solved(ASSIGNMENT), "mistaken": mistaken, "alternative": alternative,
                    "skip-execution tags": _with_cheat(None, tag_skip=True)}
     submissions |= {name: _with_cheat(code) for name, code in CHEATS.items()}
     for name, notebook in submissions.items():
@@ -129,6 +132,7 @@ def cheat_course(template_course, tmp_path_factory):
 def test_the_honest_participant_keeps_full_marks(graded):
     _, results = graded
     assert results["honest"].score == results["honest"].max_score == 12
+    assert results["alternative"].score == 12, "np.dot instead of @ is just as right"
 
 
 @pytest.mark.parametrize("cheat", ["skip-execution tags", *CHEATS])

@@ -1,6 +1,7 @@
 """02-activations graded for real through nbgrader: the kernel answers, the Judge decides."""
 import pytest
 
+from autograder.grading import write_feedback
 from autograder.sample_class import solved
 from tests.judging import edited, error_text, grade, judge_hostile, points, verdicts
 
@@ -17,6 +18,9 @@ def graded(tmp_path_factory):
         # the catalogue's "normalised over the whole array"
         "mutant": edited(ASSIGNMENT, "softmax", ("np.max(z, axis=axis, keepdims=True)", "np.max(z)"),
                          ("np.sum(e, axis=axis, keepdims=True)", "np.sum(e)")),
+        # the classic overflow: exp(1000)
+        "naive": edited(ASSIGNMENT, "sigmoid", ("x = np.asarray(x, dtype=float)\n",
+                                                "return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))\n")),
         # the catalogue's sigmoid "through tanh"
         "alternative": edited(ASSIGNMENT, "sigmoid", ("x = np.asarray(x, dtype=float)\n",
                                                       "return 0.5 * (1 + np.tanh(np.asarray(x, dtype=float) / 2))\n")),
@@ -44,3 +48,13 @@ def test_a_mistake_loses_its_cell_with_the_message(graded):
 
 def test_hostile_answers_get_a_message_never_a_crash():
     assert judge_hostile(ASSIGNMENT) == []
+
+
+def test_the_overflow_advice_reaches_the_feedback_and_costs_sigmoid_only(graded):
+    root, results = graded
+    cells = verdicts(root, "naive", ASSIGNMENT)
+    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_sigmoid"]
+    (html,) = write_feedback([("naive", ASSIGNMENT)], root=root)
+    text = html.read_text()
+    assert "exp(1000) overflows: exponentiate only -|x|" in text
+    assert "answer(" not in text and "HIDDEN TESTS" not in text
