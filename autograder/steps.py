@@ -21,15 +21,17 @@ from .paths import COURSE_ROOT, assignments, notebook_path
 from .repair import Ungradable, repair
 
 
-def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT) -> NbGraderAPI:
-    """nbgrader's API on the course directory ``root``, configured for this course."""
+def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, db_url: str | None = None) -> NbGraderAPI:
+    """nbgrader's API on the course directory ``root``, configured for this course.
+
+    The gradebook is ``root``/gradebook.db unless ``db_url`` names another (PostgreSQL, say)."""
     quiet_environment()
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader's own SQLAlchemy and nbformat deprecation chatter is not the instructor's business
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
     with contextlib.redirect_stderr(io.StringIO()):
-        return NbGraderAPI(config=nbgrader_config(root, cell_timeout))
+        return NbGraderAPI(config=nbgrader_config(root, cell_timeout, db_url))
 
 
 def _ok(result: dict, what: str) -> dict:
@@ -38,9 +40,9 @@ def _ok(result: dict, what: str) -> dict:
     return result
 
 
-def release(names: list[str] | None = None, root: Path = COURSE_ROOT) -> list[Path]:
+def release(names: list[str] | None = None, root: Path = COURSE_ROOT, db_url: str | None = None) -> list[Path]:
     """``nbgrader generate_assignment``: write release/ from source/ and record it in the gradebook."""
-    nbgrader = api(root)
+    nbgrader = api(root, db_url=db_url)
     written = []
     for name in names or assignments(root / "source"):
         _ok(nbgrader.generate_assignment(name, force=True, create=True), f"generate_assignment {name}")
