@@ -98,7 +98,8 @@ def _demo(args) -> int:
     print("3. grade: collect the zip, nbgrader autograde each notebook")
     results, found = grade_class(archive, only=names, cell_timeout=args.timeout)
     print("\n" + score_table(results, found) + "\n")
-    print(f"4. feedback: {len(write_feedback(feedback_for(results)))} HTML reports under feedback/ (hidden tests removed)")
+    written = write_feedback(feedback_for(results))
+    print(f"4. feedback: {len(written)} HTML reports under feedback/ (hidden tests removed)")
     print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
     with steps.api().gradebook as gb:
         print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
