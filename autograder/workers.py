@@ -19,12 +19,14 @@ from . import steps
 from .ledger import Ledger
 from .paths import notebook_path
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+# BLAS and OpenMP, and TensorFlow's own two thread pools (its threads spin while they wait).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 
 def single_threaded() -> None:
-    """One BLAS/OpenMP thread in this process and in every kernel it starts: N notebooks at once
-    fill N cores without oversubscribing them, and no result depends on how it was graded."""
+    """One thread per numerical library in this process and in every kernel it starts: N notebooks at
+    once fill N cores without oversubscribing them, and no result depends on how or where it was graded."""
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
 

@@ -277,3 +277,17 @@ def test_a_database_url_without_its_driver_is_one_line(capsys, tmp_path):
     assert main(["grade", str(tmp_path), "--db", "postgresql+psycopg://u@h/db"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "postgresql+psycopg2://u@h/db" in error
+
+
+def test_nbgraders_metadata_check_compiled_once_still_rejects_bad_metadata():
+    from nbgrader.nbgraderformat import ValidationError
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+    from autograder.workers import faster_nbgrader
+    faster_nbgrader()
+    cell = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
+        "schema_version": 3, "grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1}})
+    MetadataValidatorV3().validate_cell(cell)
+    cell.metadata.nbgrader["points"] = "one"
+    with pytest.raises(ValidationError):
+        MetadataValidatorV3().validate_cell(cell)
