@@ -66,8 +66,11 @@ def local(template_course, tmp_path_factory):
     return course, folder, scores
 
 
-def test_a_rerun_grades_only_new_or_changed_submissions_and_force_regrades_all(local):
-    course, folder, scores = local
+def test_a_rerun_grades_only_new_or_changed_submissions_and_force_regrades_all(local, tmp_path):
+    graded, handed_in, scores = local
+    course, folder = tmp_path / "course", tmp_path / "class"  # copies: the other tests compare with local
+    shutil.copytree(graded, course)
+    shutil.copytree(handed_in, folder)
     before = _graded_files(course)
     results, _ = grade_class(folder, root=course, cell_timeout=30, progress=False, jobs=2)
     assert _scores(results) == scores and _graded_files(course) == before, "nothing changed, nothing regraded"
@@ -218,7 +221,8 @@ def postgres():
     """A PostgreSQL server of its own (Debian's binaries), in a temporary folder, on 127.0.0.1 only."""
     binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not binaries:
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("PostgreSQL is not installed: apt-get install -y postgresql")
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip  # CI installs it
+        missing("PostgreSQL is not installed: apt-get install -y postgresql")
     bin_dir = binaries[-1].parent
     as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     tmp = Path(tempfile.mkdtemp(prefix="workshop-pg-"))
