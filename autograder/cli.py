@@ -150,7 +150,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_selfgrade)
 
     p = commands.add_parser("demo", help="release, grade a sample class, feedback, export")
-    p.add_argument("--all", action="store_true", help="all six assignments (slower), not just the first two")
+    p.add_argument("--all", action="store_true", help="every assignment (slower), not just the first two")
     p.add_argument("--timeout", type=int, default=20, help="seconds per cell")
     p.set_defaults(run=_demo)
     return top

@@ -9,10 +9,20 @@ import os
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 from traitlets.config import Config
 
+from .judge import VERDICTS, AskQuestions, Judge
 from .preprocessors import HideTestTracebacks
 
 COURSE_ID = "image-recognition-workshop"
@@ -65,6 +75,11 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT, db_url: str | 
     # prints) is never a verdict, yet nbgrader would score any cell with stderr output zero.
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = r"[\s\S]"
+    # The kernel only answers the hidden checks' questions; the Judge, in this process, sets each
+    # test cell's verdict before nbgrader saves the grades (autograder/judge.py).
+    c.Autograde.autograde_preprocessors = [AskQuestions, Execute, Judge, IgnorePattern, ClearMetadataPreprocessor,
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    c.Judge.verdicts_dir = str(Path(root, VERDICTS))
     # A deleted test cell is put back from the gradebook and graded, not left for manual grading.
     c.OverwriteCells.add_missing_cells = True
     c.OverwriteCells.missing_cell_notification = (

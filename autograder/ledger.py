@@ -39,7 +39,7 @@ def grading_code() -> list[Path]:
     and the grading configuration."""
     here = Path(__file__).parent
     course = importlib.util.find_spec("course")
-    return [here / "hidden", here / "config.py", here / "preprocessors.py", here / "judge.py",
+    return [here / "hidden", here / "config.py", here / "preprocessors.py", here / "judge.py", here / "questions.py",
             *([Path(course.origin).parent] if course and course.origin else [])]
 
 

@@ -17,6 +17,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.plugins.export import CsvExportPlugin
 
 from .config import CELL_TIMEOUT, nbgrader_config, quiet_environment
+from .judge import unanswered_note
 from .paths import COURSE_ROOT, assignments, notebook_path
 from .repair import Ungradable, repair
 
@@ -99,6 +100,9 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if not result["success"]:
         graded.notes.append(f"could not be graded: {_reason(result)}")
         return graded
+    silent = unanswered_note(Path(nbgrader.coursedir.root), student, assignment)
+    if silent:
+        graded.notes.append(silent)
     with nbgrader.gradebook as gb:
         submission = gb.find_submission_notebook(notebook, assignment, student)
         graded.score, graded.max_score = submission.score, submission.max_score

@@ -1,9 +1,9 @@
 """The machinery behind every check: call a learner's function safely, compare
 what it returned with what was expected, and fail with a message that teaches.
 
-Public checks (``course.checks``) and hidden tests (``autograder.hidden``) are
-both written with these helpers, so a learner sees the same kind of message in
-class and in the grade report: what is wrong (type, shape, dtype, which input),
+Public checks (``course.checks``) run them in the kernel; the grader's judge
+uses the same helpers on the answers a graded kernel recorded, so a learner
+sees the same kind of message in class and in the grade report: what is wrong (type, shape, dtype, which input),
 what was expected, a diagnosis where one is cheap, and never the check's code.
 """
 from __future__ import annotations
@@ -22,7 +22,14 @@ RTOL, ATOL = 1e-6, 1e-8
 
 
 class CheckFailed(AssertionError):
-    """A verdict for the learner. IPython shows the message alone, no traceback."""
+    """A verdict for the learner. IPython shows the message alone, no traceback.
+
+    ``diagnosis`` is the known mistake the answer reproduces, when one was recognised.
+    """
+
+    def __init__(self, message: str = "", diagnosis: str | None = None):
+        super().__init__(message)
+        self.diagnosis = diagnosis
 
     def _render_traceback_(self) -> list[str]:
         return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
@@ -96,6 +103,55 @@ def _your_line(error: BaseException) -> str:
     return f" (in your code: `{frames[-1].line.strip()}`)"
 
 
+def respond(fn: Callable, *args, name: str | None = None, **kwargs) -> dict:
+    """Call a learner's function on copies of its inputs; what happened, as plain data.
+
+    ``{"value": result}``, or ``{"raised": type, "message": ..., "line": ...}``, or
+    ``{"unfinished": function, "via": caller}``; plus ``"warning"`` (the first numerical
+    RuntimeWarning) and ``"mutated"`` (it changed an input array in place).
+    """
+    name = name or getattr(fn, "__name__", "your function")
+    safe_args, safe_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    record: dict[str, Any] = {}
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            record["value"] = fn(*safe_args, **safe_kwargs)
+        except builtins.NotImplementedError as error:
+            frames = traceback.extract_tb(error.__traceback__)
+            unfinished = frames[-1].name if len(frames) > 1 and frames[-1].name != "<module>" else name
+            record.update(unfinished=unfinished, via=name)
+        except Exception as error:
+            record.update(raised=type(error).__name__, message=str(error)[:2000], line=_your_line(error))
+    numerical = [w for w in caught if issubclass(w.category, RuntimeWarning)]  # overflow, 0/0, invalid
+    if numerical:
+        record["warning"] = f"{numerical[0].category.__name__}: {numerical[0].message}"
+    record["mutated"] = any(
+        isinstance(given, np.ndarray) and (given.shape != np.shape(used) or not np.array_equal(given, used,
+                                                                                             equal_nan=True))
+        for given, used in zip(list(args) + list(kwargs.values()), list(safe_args) + list(safe_kwargs.values())))
+    return record
+
+
+def expect_answered(record: dict, where: str) -> Any:
+    """The value in a record from ``respond``, or the learner's message for what went wrong."""
+    if "unfinished" in record:
+        unfinished, name = record["unfinished"], record.get("via", "")
+        via = f" ({name} calls it)" if name and unfinished != name else ""
+        raise NotImplementedError(f"{unfinished} is not implemented yet{via}: replace "
+                                  "`raise NotImplementedError()` with your code.")
+    if "raised" in record:
+        raise CheckFailed(f"{where} raised {record['raised']}: {record.get('message', '')}{record.get('line', '')}")
+    if record.get("warning"):
+        raise CheckFailed(f"{where} emitted a {record['warning']}. "
+                          "A correct implementation runs without warnings for this input.")
+    if record.get("mutated"):
+        raise CheckFailed(f"{where} changed its input array in place; work on a copy instead.")
+    if "value" not in record:
+        raise CheckFailed(f"{where}: no answer was recorded.")
+    return record["value"]
+
+
 def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
     """Call a learner's function on copies of its inputs and return the result.
 
@@ -103,28 +159,7 @@ def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
     or changes its inputs in place. ``NotImplementedError`` passes through.
     """
     name = name or getattr(fn, "__name__", "your function")
-    where = signature(name, args, kwargs)
-    safe_args, safe_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
-        warnings.simplefilter("always")
-        try:
-            result = fn(*safe_args, **safe_kwargs)
-        except builtins.NotImplementedError as error:
-            frames = traceback.extract_tb(error.__traceback__)
-            unfinished = frames[-1].name if len(frames) > 1 and frames[-1].name != "<module>" else name
-            via = f" ({name} calls it)" if unfinished != name else ""
-            raise NotImplementedError(f"{unfinished} is not implemented yet{via}: replace "
-                                      "`raise NotImplementedError()` with your code.") from None
-        except Exception as error:
-            raise CheckFailed(f"{where} raised {type(error).__name__}: {error}{_your_line(error)}") from None
-    for warning in caught:
-        if issubclass(warning.category, RuntimeWarning):  # numerical trouble: overflow, 0/0, invalid
-            raise CheckFailed(f"{where} emitted a {warning.category.__name__}: {warning.message}. "
-                              "A correct implementation runs without warnings for this input.")
-    for given, used in zip(list(args) + list(kwargs.values()), list(safe_args) + list(safe_kwargs.values())):
-        if isinstance(given, np.ndarray) and (given.shape != np.shape(used) or not np.array_equal(given, used, equal_nan=True)):
-            raise CheckFailed(f"{where} changed its input array in place; work on a copy instead.")
-    return result
+    return expect_answered(respond(fn, *args, name=name, **kwargs), signature(name, args, kwargs))
 
 
 def expect_array(got: Any, expected: Any, where: str, *, rtol: float = RTOL, atol: float = ATOL,
@@ -172,7 +207,7 @@ def expect_array(got: Any, expected: Any, where: str, *, rtol: float = RTOL, ato
         message = (f"{where} returned {got_array[index]:.6g}{at}; expected {expected[index]:.6g} "
                    f"({np.count_nonzero(~close)} of {close.size} values differ).")
         diagnosis = diagnose(got_array, expected, mistakes, rtol=rtol, atol=atol)
-        raise CheckFailed(" ".join(part for part in (message, diagnosis, hint) if part))
+        raise CheckFailed(" ".join(part for part in (message, diagnosis, hint) if part), diagnosis or None)
     return got_array
 
 

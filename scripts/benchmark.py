@@ -1,6 +1,7 @@
 """Speed and memory figures for the README (a report, never a pass/fail test).
 
     python scripts/benchmark.py [--notebooks [ASSIGNMENT...]] [--sizes 12 48] [--grading 01-neurons ...]
+    python scripts/benchmark.py --judge [ASSIGNMENT...]
 
 1. (--notebooks) Each solution notebook executed headless: wall time including kernel start (every
    cell, and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
@@ -12,7 +13,11 @@
 3. Projection: 100 participants x six notebooks on 2, 8 and 32 cores, from what each kind of
    notebook of each assignment costs alone and the overhead measured in 2.
 
-Every mode runs with OMP/OPENBLAS/MKL_NUM_THREADS=1, as `workshop grade` does.
+4. (--judge) The judge's cost: the same solved notebooks autograded with questions and judging
+   (the course's configuration) and without (nbgrader's own preprocessors), alternately.
+
+Every mode runs with one thread per numerical library (autograder.workers.single_threaded), as
+`workshop grade` does.
 """
 from __future__ import annotations
 
@@ -162,9 +167,21 @@ def workshop(template: Path, tmp: Path, folder: Path, label: str, *options: str)
     return {"seconds": seconds, "cpu": cpu, "per_notebook": per_notebook, "root": root}
 
 
-def _bare(path: str) -> tuple[float, float]:
-    """Execute one graded notebook with nbclient alone: seconds, and its score (points of test cells
-    that raised nothing, which is nbgrader's score when stderr is ignored)."""
+def _ask(notebook: nbformat.NotebookNode, assignment: str, folder: Path) -> bool:
+    """The hidden checks' questions where the kernel looks for them, as in grading; False for an
+    assignment whose hidden checks still run in the kernel."""
+    try:
+        from autograder.judge import AskQuestions
+        AskQuestions().preprocess(notebook, {"nbgrader": {"assignment": assignment}, "metadata": {"path": str(folder)}})
+        return True
+    except (ImportError, AttributeError):
+        return False
+
+
+def _bare(path: str, assignment: str) -> tuple[float, float | None]:
+    """Execute one graded notebook with nbclient alone (its questions asked first, as in grading):
+    seconds, and for hidden checks run in the kernel its score (points of test cells that raised
+    nothing, nbgrader's score when stderr is ignored); None where the judge decides."""
     single_threaded()
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
@@ -172,8 +189,11 @@ def _bare(path: str) -> tuple[float, float]:
             cell.outputs, cell.execution_count = [], None
     nbformat.write(notebook, path)
     start = time.perf_counter()
+    asked = _ask(notebook, assignment, Path(path).parent)
     notebook = execute(Path(path), timeout=TIMEOUT, as_graded=True)
     seconds = time.perf_counter() - start
+    if asked:
+        return seconds, None
     score = sum(c.metadata.nbgrader.get("points", 0) for c in graded_cells(notebook).values()
                 if not any(o.output_type == "error" for o in c.outputs))
     return seconds, float(score)
@@ -186,7 +206,7 @@ def floor(graded: Path, tmp: Path, pairs, cores: int) -> dict:
     paths = {job: str(target / job[0] / job[1] / notebook_path(job[1]).name) for job in pairs}
     cpu, start = _children_cpu(), time.perf_counter()
     with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
-        done = dict(zip(paths, pool.map(_bare, paths.values())))
+        done = dict(zip(paths, pool.map(_bare, paths.values(), [job[1] for job in paths])))
     return {"seconds": time.perf_counter() - start, "cpu": _children_cpu() - cpu,
             "per_notebook": {j: s for j, (s, _) in done.items()},
             "scores": {j: score for j, (_, score) in done.items()}}
@@ -215,7 +235,9 @@ def grading_figures(names: list[str], size: int, cores: int, results: dict) -> d
         runs["floor"] = floor(runs["workshop"]["root"], tmp, pairs, cores)
         runs["dask"] = workshop(template, tmp, tmp / "class", "dask", "--dask", "local:2")
         scores = {mode: _gradebook_scores(runs[mode]["root"], pairs) for mode in ("nbgrader", "workshop", "dask")}
-        scores["floor"] = runs["floor"]["scores"]
+        judged = {job for job, score in runs["floor"]["scores"].items() if score is None}  # no score without nbgrader
+        scores["floor"] = {job: scores["nbgrader"][job] if job in judged else score
+                           for job, score in runs["floor"]["scores"].items()}
     identical = all(scores[mode] == scores["nbgrader"] for mode in scores)
     base = runs["nbgrader"]["seconds"]
     rows = [("plain `nbgrader autograde`, serial", "nbgrader"), (f"`workshop grade` (every core: {cores})", "workshop"),
@@ -263,7 +285,7 @@ def kind_costs(names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
                 nbformat.write(_as_graded(name, _kind(name, kind)), path)
                 own = resource.getrusage(resource.RUSAGE_SELF)
                 cpu = _children_cpu() + own.ru_utime + own.ru_stime
-                seconds = _bare(str(path))[0]
+                seconds = _bare(str(path), name)[0]
                 own = resource.getrusage(resource.RUSAGE_SELF)
                 costs[name, kind] = seconds, _children_cpu() + own.ru_utime + own.ru_stime - cpu
     return costs
@@ -297,6 +319,44 @@ def describe_machine() -> str:
             f"{platform.system()} {platform.release()}; load average at start {load[0]:.1f}")
 
 
+def _course(tmp: Path, names: list[str]) -> Path:
+    root = tmp / "course"
+    for name in names:
+        shutil.copytree(SOURCE / name, root / "source" / name)
+    steps.release(names, root=root)
+    return root
+
+
+def judge_figures(names: list[str], rounds: int = 3) -> None:
+    from nbgrader.apps import NbGraderAPI
+
+    from autograder.config import nbgrader_config
+    from autograder.judge import AskQuestions, Judge
+    from autograder.sample_class import solved
+    print(f"\nThe judge's cost: a solved notebook autograded {rounds} times each way, alternately (seconds each)")
+    print(f"  {'assignment':<18} {'judged':>8} {'not judged':>11} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            root = _course(Path(tmp) / name, [name])
+            stem = next((SOURCE / name).glob("*.ipynb")).name
+            for who in ("judged", "plain"):
+                (root / "submitted" / who / name).mkdir(parents=True)
+                nbformat.write(solved(name), root / "submitted" / who / name / stem)
+            judged_api = steps.api(root, 120)
+            config = nbgrader_config(root, 120)
+            config.Autograde.autograde_preprocessors = [  # nbgrader's own steps: execute, then grade the outputs
+                p for p in config.Autograde.autograde_preprocessors if p not in (AskQuestions, Judge)]
+            plain_api = NbGraderAPI(config=config)
+            times: dict[str, list[float]] = {"judged": [], "plain": []}
+            for _ in range(rounds):
+                for who, api in (("judged", judged_api), ("plain", plain_api)):
+                    start = time.perf_counter()
+                    assert api.autograde(name, who, force=True, create=True)["success"]
+                    times[who].append(time.perf_counter() - start)
+            judged, plain = min(times["judged"]), min(times["plain"])
+            print(f"  {name:<18} {judged:>8.2f} {plain:>11.2f} {judged / plain:>6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--notebooks", nargs="*", default=None, help="section 1 for these assignments (none: all)")
@@ -306,7 +366,10 @@ def main() -> None:
     parser.add_argument("--project", nargs="*", default=None,
                         help="assignments of the projection in section 3 (default: all six)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--judge", nargs="*", default=None, help="only the judge's cost, for these assignments")
     args = parser.parse_args()
+    if args.judge is not None:
+        return judge_figures(args.judge or assignments())
     single_threaded()
     cores = os.cpu_count() or 1
     print(f"Machine: {describe_machine()}")

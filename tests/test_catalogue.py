@@ -1,5 +1,6 @@
 """Every plausible mistake loses its cell's points with a message; every correct
-alternative gets full marks. Check logic is called directly, no kernel needed."""
+alternative gets full marks. Public checks are called directly, hidden ones
+through the whole question-and-answer round trip in this process (no kernel)."""
 import importlib
 import pkgutil
 import re
@@ -8,13 +9,29 @@ import pytest
 
 import tests.catalogue
 from autograder.paths import assignments, notebook_path
+from autograder.questions import checks, judged
 from course.checking import CheckFailed
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(tests.catalogue.__path__))
+ASSIGNMENT = {notebook_path(a).stem: a for a in assignments()}
 
 
-def _checks(module):
-    return (importlib.import_module(f"course.checks.{module}"), importlib.import_module(f"autograder.hidden.{module}"))
+def _public(module):
+    return importlib.import_module(f"course.checks.{module}")
+
+
+def _cell(case):
+    """The test cell a case is for, and what its hidden region hands the grader."""
+    args = case.arguments()
+    if args and isinstance(args[0], str):  # a check for one of several (gate "AND" → test_and_gate)
+        return f"test_{args[0].lower()}_{case.check}", args[1:]
+    return f"test_{case.check}", args
+
+
+def _hidden(module, case, seed=0):
+    """Judge the case's subjects on the hidden check of its test cell."""
+    grade_id, subjects = _cell(case)
+    judged(ASSIGNMENT[module], grade_id, *subjects, seed=seed)
 
 
 def _cases(kind):
@@ -25,34 +42,42 @@ def _cases(kind):
 
 @pytest.mark.parametrize("module, case", _cases("MUTANTS"))
 def test_mistake_loses_points(module, case):
-    public, hidden = _checks(module)
     with pytest.raises(CheckFailed) as failure:
-        getattr(public, case.check)(*case.arguments())
-        getattr(hidden, case.check)(*case.arguments())
-    assert case.message in str(failure.value), f"message does not diagnose it: {failure.value}"
+        _hidden(module, case)
+    assert case.message in str(failure.value), f"hidden message does not diagnose it: {failure.value}"
+    with pytest.raises(CheckFailed) as failure:
+        getattr(_public(module), case.check)(*case.arguments())
+        pytest.skip("the public check lets this mistake through; the hidden one catches it")
 
 
 @pytest.mark.parametrize("module, case", _cases("ALTERNATIVES"))
 def test_alternative_gets_full_marks(module, case, capsys):
-    public, hidden = _checks(module)
-    getattr(public, case.check)(*case.arguments())
-    getattr(hidden, case.check)(*case.arguments())
+    getattr(_public(module), case.check)(*case.arguments())
     assert "public checks passed" in capsys.readouterr().out
+    for seed in (0, 1):  # questions are drawn afresh for every grading run
+        _hidden(module, case, seed)
 
 
-def _hidden_calls(assignment):
-    """Names of the hidden checks that an assignment's test cells call."""
+def _test_cells(assignment):
+    """The grade ids of an assignment's test cells and the cell each hidden region answers for."""
     text = notebook_path(assignment).read_text()
-    return set(re.findall(r"hidden\.(\w+)\(", text))
+    return re.findall(r'"grade_id": "(test_\w+)"', text), re.findall(r'answer\(\\"(\w+)\\"', text)
 
 
 @pytest.mark.parametrize("assignment", assignments())
-def test_catalogue_covers_every_graded_check(assignment):
-    module = assignment.split("-", 1)[1]
+def test_every_test_cell_has_a_hidden_check_and_a_catalogue(assignment):
+    grade_ids, answered = _test_cells(assignment)
+    assert sorted(grade_ids) == sorted(answered), "each test cell answers for itself, once"
+    assert set(checks(assignment)) == set(grade_ids), "autograder.hidden CHECKS lists exactly the test cells"
+    module = notebook_path(assignment).stem
     assert module in MODULES, f"tests/catalogue/{module}.py is missing"
     catalogue = importlib.import_module(f"tests.catalogue.{module}")
-    for check in _hidden_calls(assignment):
-        mutants = [c for c in catalogue.MUTANTS if c.check == check]
-        alternatives = [c for c in catalogue.ALTERNATIVES if c.check == check]
-        assert len(mutants) >= 3, f"{module}.{check}: {len(mutants)} mutants, want at least 3"
-        assert len(alternatives) >= 2, f"{module}.{check}: {len(alternatives)} alternatives, want at least 2"
+    for check in {c.check for c in catalogue.MUTANTS + catalogue.ALTERNATIVES}:
+        assert hasattr(_public(module), check), f"{module}.{check}: no public check of that name"
+    for kind, minimum in (("MUTANTS", 3), ("ALTERNATIVES", 2)):
+        cases = getattr(catalogue, kind)
+        for grade_id in grade_ids:
+            assert any(_cell(c)[0] == grade_id for c in cases), f"{module}: no {kind.lower()} for {grade_id}"
+        for check in {c.check for c in cases}:
+            count = sum(c.check == check for c in cases)
+            assert count >= minimum, f"{module}.{check}: {count} {kind.lower()}, want at least {minimum}"

@@ -42,6 +42,17 @@ def test_release_fails_every_graded_test_with_not_implemented(assignment, run_re
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_title_numbers_the_exercise_among_all(assignment):
+    title = "".join(json.loads(notebook_path(assignment).read_text())["cells"][0]["source"])
+    position = ASSIGNMENTS.index(assignment) + 1
+    assert f"exercise {position} of {len(ASSIGNMENTS)}" in title
+
+
+def test_contract_lists_every_assignment():
+    assert set(CONTRACT) == set(ASSIGNMENTS), "add the new notebook's names to CONTRACT"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_defines_the_contract(assignment):
     names = set(vars(reference(assignment)))
     assert set(CONTRACT[assignment].split()) <= names
@@ -71,16 +82,16 @@ def test_nbgrader_metadata(assignment):
             assert not meta.get("grade"), f"{where}: solution cells are not graded themselves"
         if meta.get("grade"):
             assert meta["locked"] and meta["points"] > 0, where
-            assert re.search(r"### BEGIN HIDDEN TESTS\n(.*\n)*.*hidden\.\w+\(.*\n### END HIDDEN TESTS", cell.source), \
-                f"{where}: a test cell ends with a hidden-test region calling autograder.hidden"
-            last = cell.source.strip().splitlines()[-1]
-            assert last.startswith("###"), f"{where}: nothing after the hidden tests (partial credit trap)"
+            hidden = re.match(r"### BEGIN HIDDEN TESTS\nfrom course\.answers import answer\n"
+                              rf"answer\(\"{meta['grade_id']}\"(, [^\n]+)?\)\n### END HIDDEN TESTS\n", cell.source)
+            assert hidden, f"{where}: a test cell opens with a hidden region answering for its own grade id"
+            assert "autograder" not in cell.source, f"{where}: the kernel needs nothing from autograder"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_has_no_solutions_or_hidden_tests(assignment):
     text = notebook_path(assignment, RELEASE).read_text()
-    for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder.hidden"):
+    for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "course.answers"):
         assert secret not in text
     source = nbformat.read(notebook_path(assignment), as_version=4)
     released = nbformat.read(notebook_path(assignment, RELEASE), as_version=4)

@@ -1,4 +1,5 @@
-"""Hidden tests for 05-equalization.
+"""Hidden checks for 05-equalization: questions for the kernel, judged here against the reference;
+the known mistakes (computed here, never in ``course``) explain a wrong answer.
 
 Every random image has an odd number of pixels, so round(cdf · (levels - 1)) never meets an exact .5
 (ties are not graded); images for OpenCV's variant are redrawn until its map has no tie either.
@@ -6,22 +7,119 @@ Every random image has an odd number of pixels, so round(cdf · (levels - 1)) ne
 import cv2
 import numpy as np
 
-from course.checking import learner_facing
+from course.checking import CheckFailed, expect_answered, signature
 from course.checks import equalization as public
 from course.photos import astronaut, camera, dark
+from course.wire import Opaque
 
+from ..questions import Check
 from ..reference import reference
-
-SEED = 505
 
 
 def _ref():
     return reference("05-equalization")
 
 
-def _images(seed):
-    """(image, levels): the slide in three forms, constant and few-level images, then seeded random ones."""
-    rng = np.random.default_rng(seed)
+# ---- what plausible mistakes return, keyed by their diagnosis --------------------------------------------
+
+def _cdf(hist):
+    hist = np.asarray(hist, float)
+    return np.cumsum(hist) / hist.sum()
+
+
+def _slide_map(hist, top=None):
+    """round(cdf · top) with top = levels - 1 unless given."""
+    return np.round(_cdf(hist) * (len(hist) - 1 if top is None else top))
+
+
+def histogram_mistakes(image, levels=256):
+    image = np.asarray(image).ravel()
+    return {public.HIST_TEN_BINS: np.histogram(image)[0],
+            public.HIST_NO_RANGE: np.histogram(image, bins=levels)[0],
+            public.HIST_ONE_SHORT: np.histogram(image, bins=np.arange(levels))[0],
+            public.HIST_NO_MINLENGTH: np.bincount(image),
+            public.HIST_FRACTIONS: np.bincount(image, minlength=levels) / image.size}
+
+
+def pdf_mistakes(hist):
+    hist = np.asarray(hist, float)
+    return {public.PDF_COUNTS: hist, public.PDF_BY_LEVELS: hist / len(hist),
+            public.PDF_PERCENT: 100 * hist / hist.sum(), public.PDF_IS_CDF: _cdf(hist)}
+
+
+def cdf_mistakes(hist):
+    hist = np.asarray(hist, float)
+    return {public.CDF_COUNTS: np.cumsum(hist), public.CDF_IS_PDF: hist / hist.sum(),
+            public.CDF_EXCLUSIVE: _cdf(hist) - hist / hist.sum(),
+            public.CDF_REVERSED: np.cumsum(hist[::-1])[::-1] / hist.sum()}
+
+
+def equalization_map_mistakes(hist):
+    levels = len(hist)
+    cdf = _cdf(hist)
+    return {public.map_by_levels(levels): _slide_map(hist, levels),
+            public.MAP_FLOOR: np.floor(cdf * (levels - 1)),
+            public.MAP_CEIL: np.ceil(cdf * (levels - 1) - 1e-9),
+            public.MAP_COUNTS: np.round(np.cumsum(np.asarray(hist, float)) * (levels - 1)),
+            public.MAP_255: _slide_map(hist, 255),
+            public.MAP_ROUND_FIRST: np.round(cdf) * (levels - 1)}
+
+
+def _apply(image, lut):
+    return np.asarray(lut)[np.asarray(image)]
+
+
+def _opencv(image):
+    """What cv2.equalizeHist returns for a 2-D uint8 image (and None for other shapes)."""
+    image = np.asarray(image)
+    return cv2.equalizeHist(image) if image.ndim == 2 and image.size else None
+
+
+def equalize_mistakes(image, levels=256):
+    hist = np.bincount(np.asarray(image).ravel(), minlength=levels)
+    found = {public.EQ_LEVELS_IGNORED:
+                 _apply(image, _slide_map(np.bincount(np.asarray(image).ravel(), minlength=256)))
+                 if levels != 256 else None,
+             public.equalize_by_levels(levels): _apply(image, _slide_map(hist, levels)),
+             public.EQ_FLOOR: _apply(image, np.floor(_cdf(hist) * (levels - 1))),
+             public.EQ_OPENCV: _opencv(image) if np.asarray(image).dtype == np.uint8 else None}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def equalize_like_opencv_mistakes(image):
+    image = np.asarray(image)
+    hist = np.bincount(image.ravel(), minlength=256)
+    counts = np.cumsum(hist)
+    lowest = counts[image.min()]
+    stretch = (counts - lowest) / max(image.size - lowest, 1)
+    return {public.CV_NO_STRETCH: _apply(image, _slide_map(hist)),
+            public.CV_FLOOR: _apply(image, np.clip(np.floor(stretch * 255), 0, 255)),
+            public.CV_256: _apply(image, np.clip(np.round(stretch * 256), 0, 255))}
+
+
+def equalize_color_mistakes(image_bgr):
+    image = np.asarray(image_bgr, np.uint8)
+
+    def luma(to, back, channel=0, eq=cv2.equalizeHist):
+        planes = list(cv2.split(cv2.cvtColor(image, to)))
+        planes[channel] = eq(planes[channel])
+        merged = cv2.merge(planes)
+        return merged if back is None else cv2.cvtColor(merged, back)
+
+    slide = lambda y: _apply(y, _slide_map(np.bincount(y.ravel(), minlength=256))).astype(np.uint8)  # noqa: E731
+    return {public.COLOR_PER_CHANNEL: cv2.merge([cv2.equalizeHist(c) for c in cv2.split(image)]),
+            public.COLOR_RGB_CODES: luma(cv2.COLOR_RGB2YCrCb, cv2.COLOR_YCrCb2RGB),
+            public.COLOR_BACK_TO_RGB: luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR)[..., ::-1],
+            public.COLOR_STILL_YCRCB: luma(cv2.COLOR_BGR2YCrCb, None),
+            public.COLOR_CR: luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, 1),
+            public.COLOR_HSV: luma(cv2.COLOR_BGR2HSV, cv2.COLOR_HSV2BGR, 2),
+            public.COLOR_SLIDE: luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, eq=slide)}
+
+
+# ---- the questions: inputs -------------------------------------------------------------------------------
+
+def _images(rng):
+    """(image, levels): the slide in three forms, constant and few-level images, then random ones."""
     yield public.SLIDE, 8
     yield public.SLIDE.tolist(), 8                                                 # a list: int64
     yield public.SLIDE.astype(np.int32), 8
@@ -37,13 +135,12 @@ def _images(seed):
     yield rng.integers(0, 64, size=(9, 9)), 64                                     # int64
 
 
-def _histograms(seed):
-    """Histograms of the images above, plus random ones: some empty levels, an odd total of at most a few
-    thousand pixels (so no .5 is within float32 rounding of cdf · (levels - 1))."""
-    ref = _ref()
-    for image, levels in _images(seed):
-        yield ref.histogram(image, levels)
-    rng = np.random.default_rng(seed + 1)
+def _histograms(rng):
+    """Counts shaped like the images' histograms above (of other random images), plus random ones: some
+    empty levels, an odd total of at most a few thousand pixels (so no .5 is within float32 rounding of
+    cdf · (levels - 1))."""
+    for image, levels in _images(rng):
+        yield np.bincount(np.asarray(image).ravel(), minlength=levels)
     for levels in (2, 8, 16, 256, 1000):
         hist = rng.integers(0, max(3, 3000 // levels), size=levels) * (rng.random(levels) < 0.7)
         hist[rng.integers(levels)] += 1 - hist.sum() % 2
@@ -77,9 +174,8 @@ def _without_ties(draw, rng, tie=_opencv_tie):
     return image
 
 
-def _gray_8bit(seed):
+def _gray_8bit(rng):
     """2-D uint8 images for OpenCV's variant: the slide, constants, few levels, photos' histograms, noise."""
-    rng = np.random.default_rng(seed)
     yield public.SLIDE
     yield np.full((6, 8), 77, np.uint8)
     yield np.zeros((3, 3), np.uint8)
@@ -96,9 +192,8 @@ def _gray_8bit(seed):
         yield _without_ties(draw, rng)
 
 
-def _color_8bit(seed):
+def _color_8bit(rng):
     """BGR uint8 images whose luma has no tie: one colour, gray, few colours, noise, a dark photo."""
-    rng = np.random.default_rng(seed)
     draws = [lambda r: np.repeat(r.integers(0, 256, size=(9, 11, 1), dtype=np.uint8), 3, axis=2),
              lambda r: r.choice(r.integers(0, 256, size=(4, 3), dtype=np.uint8), size=(15, 13)),
              lambda r: r.integers(0, 256, size=(24, 32, 3), dtype=np.uint8),
@@ -109,57 +204,58 @@ def _color_8bit(seed):
         yield _without_ties(draw, rng, tie=_luma_tie)
 
 
+# ---- judging ---------------------------------------------------------------------------------------------
+
 def _dtype(image):
     """The dtype equalize must keep: the array's own, or any integer dtype for a list."""
     return image.dtype if isinstance(image, np.ndarray) else None
 
 
-@learner_facing
-def histogram(histogram):
-    for image, levels in _images(SEED):
-        public.run_case(histogram, "histogram", (image, levels), _ref().histogram(image, levels),
-                        mistakes=public.histogram_mistakes(image, levels))
+def _constant(image):
+    return np.ptp(np.asarray(image)) == 0
 
 
-@learner_facing
-def pdf(pdf):
-    for hist in _histograms(SEED):
-        public.run_case(pdf, "pdf", (hist,), _ref().pdf(hist), mistakes=public.pdf_mistakes(hist), floats=True)
+def _check(name, inputs, reference_name=None, mistakes=None, floats=False, dtype=None, hint=None):
+    """A check asking ``name`` on each tuple of arguments from ``inputs(rng)``; each answer is compared
+    with the reference's, with ``mistakes(*args)`` to diagnose, ``dtype(*args)`` the dtype it must have
+    and ``hint(*args)`` what is special about the input."""
+    def ask(rng):
+        return [{"name": name, "args": list(args)} for args in inputs(rng)]
+
+    def judge(questions, records):
+        if not isinstance(records, list) or len(records) != len(questions):
+            raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
+                              "run the notebook from the top and submit it again.")
+        reference_fn = getattr(_ref(), reference_name or name)
+        for question, record in zip(questions, records):
+            args = question["args"]
+            where = signature(name, args)
+            try:
+                if not isinstance(record, dict):
+                    raise CheckFailed(f"{where}: the recorded answer is not readable.")
+                got = expect_answered(record, where)
+                if isinstance(got, Opaque):
+                    raise CheckFailed(f"{where} returned something the grader cannot read ({got.type_name}); "
+                                      "expected a NumPy array.")
+                public.expect_result(got, reference_fn(*args), where, mistakes=mistakes(*args), floats=floats,
+                                     dtype=dtype(*args) if dtype else None)
+            except CheckFailed as failure:
+                raise public.with_hint(failure, hint(*args) if hint else "") from None
+    return Check(ask, judge)
 
 
-@learner_facing
-def cdf(cdf):
-    for hist in _histograms(SEED):
-        public.run_case(cdf, "cdf", (hist,), _ref().cdf(hist), mistakes=public.cdf_mistakes(hist), floats=True)
-
-
-@learner_facing
-def equalization_map(equalization_map):
-    for hist in _histograms(SEED):
-        public.run_case(equalization_map, "equalization_map", (hist,), _ref().equalization_map(hist),
-                        mistakes=public.equalization_map_mistakes(hist))
-
-
-@learner_facing
-def equalize(equalize):
-    for image, levels in _images(SEED):
-        constant = np.ptp(np.asarray(image)) == 0
-        public.run_case(equalize, "equalize", (image, levels), _ref().equalize(image, levels),
-                        mistakes=public.equalize_mistakes(image, levels), dtype=_dtype(image),
-                        hint=public.CONSTANT if constant else "")
-
-
-@learner_facing
-def equalize_like_opencv(equalize_like_opencv):
-    for image in _gray_8bit(SEED):
-        constant = np.ptp(image) == 0
-        public.run_case(equalize_like_opencv, "equalize_like_opencv", (image,), _ref().equalize_like_opencv(image),
-                        mistakes=public.equalize_like_opencv_mistakes(image), dtype=np.uint8,
-                        hint=public.CONSTANT + " OpenCV returns it unchanged." if constant else "")
-
-
-@learner_facing
-def equalize_color(equalize_color):
-    for image in _color_8bit(SEED):
-        public.run_case(equalize_color, "equalize_color", (image,), _ref().equalize_color(image),
-                        mistakes=public.equalize_color_mistakes(image), dtype=np.uint8)
+CHECKS = {
+    "test_histogram": _check("histogram", _images, mistakes=histogram_mistakes),
+    "test_pdf": _check("pdf", lambda rng: ((h,) for h in _histograms(rng)), mistakes=pdf_mistakes, floats=True),
+    "test_cdf": _check("cdf", lambda rng: ((h,) for h in _histograms(rng)), mistakes=cdf_mistakes, floats=True),
+    "test_equalization_map": _check("equalization_map", lambda rng: ((h,) for h in _histograms(rng)),
+                                    mistakes=equalization_map_mistakes),
+    "test_equalize": _check("equalize", _images, mistakes=equalize_mistakes, dtype=lambda image, levels: _dtype(image),
+                            hint=lambda image, levels: public.CONSTANT if _constant(image) else ""),
+    "test_equalize_like_opencv": _check(
+        "equalize_like_opencv", lambda rng: ((image,) for image in _gray_8bit(rng)),
+        mistakes=equalize_like_opencv_mistakes, dtype=lambda image: np.uint8,
+        hint=lambda image: public.CONSTANT + " OpenCV returns it unchanged." if _constant(image) else ""),
+    "test_equalize_color": _check("equalize_color", lambda rng: ((image,) for image in _color_8bit(rng)),
+                                  mistakes=equalize_color_mistakes, dtype=lambda image: np.uint8),
+}

@@ -1,17 +1,27 @@
-"""Hidden tests for 04-layers: TensorFlow and Keras are the oracle, the public checks' known
-mistakes explain a wrong answer. TensorFlow is imported lazily and each Keras layer is built
-once per configuration, then reused with new weights."""
+"""Hidden checks for 04-layers: questions for the kernel, judged here with TensorFlow and Keras
+as the oracle; the known mistakes (computed here, never in ``course``) explain a wrong answer.
+
+TensorFlow is imported in the background as soon as the questions are asked, while the kernel
+runs the notebook in its own process, and each Keras layer is built once per configuration in
+the grader's process, then reused with new weights.
+"""
 import functools
+import sys
+import threading
+import warnings
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-from course.checking import call, learner_facing, signature
+from course.answers import FUNCTIONS, resolve
+from course.checking import CheckFailed, expect_answered, signature
 from course.checks import layers as public
+from course.wire import Function, Opaque
 
-SEED = 404
-ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh,
-               "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z))}
-KERAS_NAME = {fn: name for name, fn in ACTIVATIONS.items()}
+from ..questions import Check
+
+KERAS_ACTIVATION = {FUNCTIONS[name]: keras_name  # the activations questions pass, by their Keras name
+                    for name, keras_name in (("identity", "linear"), ("tanh", "tanh"), ("exp", "exponential"))}
 
 
 def _keras():
@@ -20,17 +30,50 @@ def _keras():
     return keras
 
 
-def _against(fn, oracle, cases, name, mistakes, **tolerances):
-    """Compare ``fn(*args, **kwargs)`` with the oracle for every ``(args, kwargs)`` in ``cases``."""
-    for args, kwargs in cases:
-        got = call(fn, *args, name=name, **kwargs)
-        public.expect_output(got, oracle(*args, **kwargs), signature(name, args, kwargs),
-                             mistakes=mistakes(*args, **kwargs), **tolerances)
+def _import_keras_meanwhile():
+    """Start importing Keras (seconds) now, so that it is ready when the answers come back."""
+    if "keras" not in sys.modules:
+        threading.Thread(target=_keras, name="import-keras", daemon=True).start()
 
 
-def _counts(fn, oracle, cases, name, mistakes):
-    for args in cases:
-        public.expect_count(call(fn, *args, name=name), oracle(*args), signature(name, args), mistakes(*args))
+# ---------------------------------------------------------------- questions and answers
+
+def _questions(name, cases):
+    """One question per ``(args, kwargs)``: call the cell's function ``name`` on them."""
+    return [{"name": name, "args": list(args), "kwargs": dict(kwargs)} for args, kwargs in cases]
+
+
+def _answered(questions, records, expected="a NumPy array"):
+    """(args, kwargs, where, value) for each answer that is a value, the arguments as the kernel used them;
+    the learner's message for the first that raised, warned or changed its input."""
+    if not isinstance(records, list) or len(records) != len(questions):
+        raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
+                          "run the notebook from the top and submit it again.")
+    for question, record in zip(questions, records):
+        where = signature(question["name"], question["args"], question["kwargs"])
+        if not isinstance(record, dict):
+            raise CheckFailed(f"{where}: the recorded answer is not readable.")
+        got = expect_answered(record, where)
+        if isinstance(got, Opaque):
+            raise CheckFailed(f"{where} returned something the grader cannot read ({got.type_name}); "
+                              f"expected {expected}.")
+        yield resolve(question["args"]), resolve(question["kwargs"]), where, got
+
+
+def _judge_outputs(oracle, mistakes, **tolerances):
+    def judge(questions, records):
+        for args, kwargs, where, got in _answered(questions, records):
+            public.expect_output(got, oracle(*args, **kwargs), where, mistakes=mistakes(*args, **kwargs),
+                                 **tolerances)
+    return judge
+
+
+def _judge_counts(oracle, mistakes):
+    def judge(questions, records):
+        for args, _, where, got in _answered(questions, records, "a whole number (an int)"):
+            args = [int(a) if isinstance(a, (int, np.integer)) else a for a in args]
+            public.expect_count(got, oracle(*args), where, mistakes(*args))
+    return judge
 
 
 # ---------------------------------------------------------------- oracles
@@ -43,19 +86,21 @@ def _dense_layer(n_in, n_out, activation):
 
 
 def keras_dense(x, W, b, activation=None):
-    """keras.layers.Dense holding W and b."""
+    """keras.layers.Dense holding W and b (``activation`` one of ``KERAS_ACTIVATION``'s functions)."""
     W = np.asarray(W, float)
-    layer = _dense_layer(*W.shape, KERAS_NAME.get(activation))
+    layer = _dense_layer(*W.shape, None if activation is None else KERAS_ACTIVATION[activation])
     layer.set_weights([W, np.asarray(b, float)])
     return np.asarray(layer(np.asarray(x, float)))
 
 
 def tf_conv2d(image, kernel, stride=1, padding="valid"):
     """tf.nn.conv2d on one channel."""
+    _keras()
     import tensorflow as tf
 
     image, kernel = np.asarray(image, float), np.asarray(kernel, float)
-    return tf.nn.conv2d(image[None, :, :, None], kernel[:, :, None, None], stride, padding.upper())[0, :, :, 0].numpy()
+    return tf.nn.conv2d(image[None, :, :, None], kernel[:, :, None, None], stride,
+                        padding.upper())[0, :, :, 0].numpy()
 
 
 @functools.cache
@@ -108,32 +153,180 @@ def keras_conv_params(kh, kw, c_in, c_out):
     return layer.count_params()
 
 
-# ---------------------------------------------------------------- hidden checks
+# ---------------------------------------------------------------- what known mistakes return
 
-@learner_facing
-def dense(dense):
-    rng = np.random.default_rng(SEED)
-    cases = [(([[1.0, -2.0, 0.5]], [[0.3, 0.1], [-0.7, 0.2], [0.5, 0.5]], [0.2, -0.1]), {})]  # lists
-    for m, n_in, n_out, activation in ((4, 4, 4, "tanh"), (3, 4, 4, None), (5, 3, 1, "relu"), (1, 784, 10, None),
-                                       (6, 5, 3, "sigmoid"), (2, 2, 7, "relu")):
-        args = (rng.normal(size=(m, n_in)), rng.normal(size=(n_in, n_out)), rng.normal(size=n_out))
-        cases.append((args, {"activation": ACTIVATIONS[activation]} if activation else {}))
+def same_padding(n, k, stride):
+    """TensorFlow's "same" padding along one axis: (before, after), the odd cell after."""
+    total = max((-(-n // stride) - 1) * stride + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def _extra_first(n, k, stride):
+    before, after = same_padding(n, k, stride)
+    return after, before
+
+
+def _stride_one(n, k, stride):
+    return same_padding(n, k, 1)
+
+
+def _possible(mistakes):
+    """The mistakes that could be computed for these inputs (None marks one that could not)."""
+    return {message: wrong for message, wrong in mistakes.items() if wrong is not None}
+
+
+def _correlate(image, kernel, stride, padding, split=same_padding, flip=False):
+    """Cross-correlation (or, with ``flip``, true convolution) of one channel, TensorFlow's way."""
+    image, kernel = np.asarray(image, float), np.asarray(kernel, float)
+    if padding == "same":
+        image = np.pad(image, [split(n, k, stride) for n, k in zip(image.shape, kernel.shape)])
+    if any(n < k for n, k in zip(image.shape, kernel.shape)):
+        return None  # the kernel does not fit: this mistake cannot happen here
+    windows = sliding_window_view(image, kernel.shape)[::stride, ::stride]
+    return np.einsum("ijuv,uv->ij", windows, kernel[::-1, ::-1] if flip else kernel)
+
+
+def conv2d_mistakes(image, kernel, stride=1, padding="valid"):
+    """What the classic mistakes of ``conv2d`` return, keyed by their diagnosis."""
+    out = {public.FLIPPED: _correlate(image, kernel, stride, padding, flip=True)}
+    if padding == "same":
+        out[public.PADDING_NO_STRIDE] = _correlate(image, kernel, stride, padding, split=_stride_one)
+        out[public.EXTRA_FIRST] = _correlate(image, kernel, stride, padding, split=_extra_first)
+        out[public.NOT_PADDED] = _correlate(image, kernel, stride, "valid")
+    else:
+        out[public.PADDED] = _correlate(image, kernel, stride, "same")
+        out[public.ZEROS_LIKE] = np.full(np.shape(image), np.nan)
+    if stride > 1:
+        out[public.STRIDE_IGNORED] = _correlate(image, kernel, 1, padding)
+    return _possible(out)
+
+
+def _conv_layer_numpy(x, kernels, bias, stride, padding, **options):
+    x, kernels = np.asarray(x, float), np.asarray(kernels, float)
+    if padding == "valid" and any(n < k for n, k in zip(x.shape[1:3], kernels.shape)):
+        return None
+    maps = [[sum(_correlate(image[:, :, c], kernels[:, :, c, f], stride, padding, **options)
+                 for c in range(kernels.shape[2])) for f in range(kernels.shape[3])] for image in x]
+    return np.moveaxis(np.array(maps), 1, -1) + np.asarray(bias, float)
+
+
+def conv2d_layer_mistakes(x, kernels, bias, stride=1, padding="valid"):
+    """What the classic mistakes of ``conv2d_layer`` return, keyed by their diagnosis."""
+    x, kernels, bias = np.asarray(x, float), np.asarray(kernels, float), np.asarray(bias, float)
+    right = _conv_layer_numpy(x, kernels, bias, stride, padding)
+    if right is None:
+        return {}
+    c_in = kernels.shape[2]
+    out = {public.LAYER_NO_BIAS: right - bias,
+           public.LAYER_FLIPPED: _conv_layer_numpy(x, kernels, bias, stride, padding, flip=True),
+           public.CHANNELS_FIRST: np.moveaxis(right, -1, 1),
+           public.FIRST_CHANNEL: _conv_layer_numpy(x[..., :1], kernels[:, :, :1], bias, stride, padding),
+           public.AVERAGED: (right - bias) / c_in + bias,
+           public.BIAS_PER_CHANNEL: right + (c_in - 1) * bias,
+           public.KEPT_APART: np.full(right.shape[:3] + (c_in * kernels.shape[3],), np.nan)}
+    if padding == "same":
+        out[public.EXTRA_FIRST_SHORT] = _conv_layer_numpy(x, kernels, bias, stride, padding, split=_extra_first)
+    if stride > 1:
+        out[public.STRIDE_IGNORED] = _conv_layer_numpy(x, kernels, bias, 1, padding)
+    return _possible(out)
+
+
+def _pool(x, size, stride, padding, reduce, fill=np.nan, split=same_padding):
+    """Pool windows of x (m, H, W, c), TensorFlow's way; NaN padding cells are ignored by nan-reductions."""
+    x = np.asarray(x, float)
+    if padding == "same":
+        x = np.pad(x, [(0, 0)] + [split(n, size, stride) for n in x.shape[1:3]] + [(0, 0)], constant_values=fill)
+    if min(x.shape[1:3]) < size:
+        return None
+    windows = sliding_window_view(x, (size, size), axis=(1, 2))[:, ::stride, ::stride]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return reduce(windows, axis=(-2, -1))
+
+
+def _pool_mistakes(reduce, zeros_message, x, pool_size=2, stride=None, padding="valid"):
+    step = stride or pool_size
+    out = {}
+    if stride is None:
+        out[public.POOL_STRIDE_ONE] = _pool(x, pool_size, 1, padding, reduce)
+    if padding == "same":
+        out[zeros_message] = _pool(x, pool_size, step, padding, reduce, fill=0.0)
+        out[public.EXTRA_FIRST_SHORT] = _pool(x, pool_size, step, padding, reduce, split=_extra_first)
+        out[public.POOL_NOT_PADDED] = _pool(x, pool_size, step, "valid", reduce)
+    else:
+        out[public.POOL_PADDED] = _pool(x, pool_size, step, "same", reduce)
+    if stride is not None and stride != pool_size:
+        out[public.POOL_STRIDE_IGNORED] = _pool(x, pool_size, pool_size, padding, reduce)
+    return _possible(out)
+
+
+def max_pool2d_mistakes(x, pool_size=2, stride=None, padding="valid"):
+    """What the classic mistakes of ``max_pool2d`` return, keyed by their diagnosis."""
+    return _pool_mistakes(np.nanmax, public.MAX_ZEROS, x, pool_size, stride, padding)
+
+
+def avg_pool2d_mistakes(x, pool_size=2, stride=None, padding="valid"):
+    """What the classic mistakes of ``avg_pool2d`` return, keyed by their diagnosis."""
+    return _pool_mistakes(np.nanmean, public.AVG_ZEROS, x, pool_size, stride, padding)
+
+
+def dense_mistakes(x, W, b, activation=None):
+    """What the classic mistakes of ``dense`` return, keyed by their diagnosis."""
+    x, W, b = np.asarray(x, float), np.asarray(W, float), np.asarray(b, float)
+    act = activation or (lambda z: z)
+    out = {public.NO_BIAS: act(x @ W), public.ACTIVATION_FIRST: act(x @ W) + b}
+    if W.shape[0] == W.shape[1]:
+        out[public.TRANSPOSED] = act(x @ W.T + b)
+    if activation is not None:
+        out[public.NO_ACTIVATION] = x @ W + b
+    return out
+
+
+def conv_output_size_mistakes(n, k, stride, padding):
+    """What the classic mistakes of ``conv_output_size`` return, keyed by their diagnosis."""
+    if padding == "same":
+        return {public.SAME_ROUNDED_DOWN: n // stride, public.SAME_NO_STRIDE: n,
+                public.SAME_SYMMETRIC: (n + 2 * ((k - 1) // 2) - k) // stride + 1}
+    return {public.VALID_ROUNDED_UP: -(-(n - k) // stride) + 1, public.VALID_NO_PLUS_ONE: (n - k) // stride,
+            public.VALID_NO_STRIDE: n - k + 1, public.VALID_IS_SAME: -(-n // stride)}
+
+
+def dense_params_mistakes(n_in, n_out):
+    """What the classic mistakes of ``dense_params`` return, keyed by their diagnosis."""
+    return {public.DENSE_NO_BIAS: n_in * n_out, public.DENSE_BIAS_PER_INPUT: n_in * n_out + n_in,
+            public.DENSE_NO_MATRIX: n_in + n_out}
+
+
+def conv_params_mistakes(kh, kw, c_in, c_out):
+    """What the classic mistakes of ``conv_params`` return, keyed by their diagnosis."""
+    return {public.CONV_NO_BIAS: kh * kw * c_in * c_out, public.CONV_NO_CHANNELS: kh * kw * c_out + c_out,
+            public.CONV_BIAS_PER_CHANNEL: kh * kw * c_in * c_out + c_in,
+            public.CONV_BIAS_PER_SLICE: kh * kw * c_in * c_out + c_in * c_out}
+
+
+# ---------------------------------------------------------------- questions
+
+def _ask_dense(rng):
+    _import_keras_meanwhile()  # the first cell's questions: the notebook is about to run
+    cases = []
+    for m, n_in, n_out, activation in ((3, 4, 4, None), (4, 4, 4, "tanh"), (5, 3, 1, "exp"), (1, 784, 10, None),
+                                       (6, 5, 3, "tanh"), (2, 2, 7, "exp"), (3, 3, 3, "identity")):
+        scale = 0.5 if activation == "exp" else 1.0  # exp of moderate sums only
+        args = (rng.normal(size=(m, n_in)), rng.normal(0, scale, size=(n_in, n_out)), rng.normal(size=n_out))
+        cases.append((args, {"activation": Function(activation)} if activation else {}))
+    cases.append((([[1.0, -2.0, 0.5]], [[0.3, 0.1], [-0.7, 0.2], [0.5, 0.5]], [0.2, -0.1]), {}))  # lists
     pixels = rng.integers(0, 256, size=(3, 16))                                 # integer inputs
-    cases.append(((pixels, rng.normal(0, 0.05, size=(16, 4)), np.zeros(4)), {"activation": ACTIVATIONS["relu"]}))
-    _against(dense, keras_dense, cases, "dense", public.dense_mistakes)
+    cases.append(((pixels, rng.normal(0, 0.01, size=(16, 4)), np.zeros(4)), {"activation": Function("tanh")}))
+    return _questions("dense", cases)
 
 
-@learner_facing
-def dense_params(dense_params):
-    rng = np.random.default_rng(SEED + 1)
+def _ask_dense_params(rng):
     cases = [(784, 128), (1, 1), (800, 10), (128, 10), (5, 1), (1, 5), (3072, 64)]
     cases += [tuple(int(v) for v in rng.integers(2, 300, size=2)) for _ in range(4)]
-    _counts(dense_params, keras_dense_params, cases, "dense_params", public.dense_params_mistakes)
+    return _questions("dense_params", [(args, {}) for args in cases])
 
 
-@learner_facing
-def conv_output_size(conv_output_size):
-    rng = np.random.default_rng(SEED + 2)
+def _ask_conv_output_size(rng):
     cases = [(28, 3, 1, "valid"), (26, 2, 2, "valid"), (13, 3, 1, "valid"), (11, 2, 2, "valid"),  # the CNN
              (5, 5, 1, "valid"), (9, 1, 1, "valid"), (9, 1, 3, "valid"), (10, 2, 3, "valid"),
              (7, 2, 1, "same"), (28, 4, 1, "same"), (7, 3, 2, "same"), (8, 3, 2, "same"),
@@ -141,15 +334,11 @@ def conv_output_size(conv_output_size):
     for _ in range(12):
         n, k, stride = (int(v) for v in (rng.integers(4, 40), rng.integers(1, 6), rng.integers(1, 5)))
         cases += [(n, k, stride, "valid"), (n, k, stride, "same")]
-    _counts(conv_output_size, lambda n, k, s, p: keras_output_size(int(n), int(k), int(s), p), cases,
-            "conv_output_size", public.conv_output_size_mistakes)
+    return _questions("conv_output_size", [(args, {}) for args in cases])
 
 
-@learner_facing
-def conv2d(conv2d):
-    rng = np.random.default_rng(SEED + 3)
-    image = lambda h, w: rng.normal(size=(h, w))  # noqa: E731
-    kernel = lambda h, w: rng.normal(size=(h, w))  # noqa: E731
+def _ask_conv2d(rng):
+    image = kernel = lambda h, w: rng.normal(size=(h, w))  # noqa: E731
     cases = [((image(7, 8), kernel(3, 3)), {}),                                       # defaults
              (([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[0, 1], [1, 0]]), {}),            # lists of ints
              ((rng.integers(0, 256, size=(9, 11)).astype(np.uint8), np.array(public.SETOSA["top_sobel"], float)),
@@ -160,7 +349,7 @@ def conv2d(conv2d):
              ((image(5, 6), kernel(2, 2)), {"padding": "same"}),                      # even kernels: split
              ((image(9, 7), kernel(4, 4)), {"padding": "same"}),
              ((image(9, 7), kernel(4, 4)), {"stride": 2, "padding": "same"}),
-             ((image(8, 8), kernel(3, 3)), {"stride": 2, "padding": "same"}),         # the split depends on the stride
+             ((image(8, 8), kernel(3, 3)), {"stride": 2, "padding": "same"}),         # the split depends on stride
              ((image(7, 9), kernel(1, 3)), {"padding": "same"}),                      # non-square kernels
              ((image(7, 9), kernel(3, 1)), {"stride": 2}),
              ((image(8, 9), kernel(2, 3)), {"stride": 3, "padding": "same"}),
@@ -168,17 +357,20 @@ def conv2d(conv2d):
              ((image(6, 6), kernel(2, 2)), {"stride": 2, "padding": "same"}),         # no padding needed
              ((image(3, 3), kernel(5, 5)), {"padding": "same"}),                      # kernel > image
              ((image(11, 10), kernel(3, 3), 2, "same"), {})]                          # positional
-    _against(conv2d, tf_conv2d, cases, "conv2d", public.conv2d_mistakes)
+    return _questions("conv2d", cases)
 
 
-@learner_facing
-def kernels(kernels):
-    public.kernels_match(kernels)  # the values are the whole domain: the public check is complete
+def _judge_kernels(questions, records):
+    if not isinstance(records, list) or len(records) != 1 or not isinstance(records[0], dict):
+        raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
+                          "run the notebook from the top and submit it again.")
+    kernels = expect_answered(records[0], "KERNELS")
+    if isinstance(kernels, Opaque):
+        raise CheckFailed(f"KERNELS is a {kernels.type_name}; expected a dict from names to 3 × 3 arrays.")
+    public.expect_kernels(kernels)  # the values are the whole domain: the public check is complete
 
 
-@learner_facing
-def conv2d_layer(conv2d_layer):
-    rng = np.random.default_rng(SEED + 4)
+def _ask_conv2d_layer(rng):
     cases = []
     for (m, h, w, c_in), (kh, kw, c_out), kwargs in (
             ((2, 6, 7, 3), (3, 3, 4), {}),
@@ -191,22 +383,22 @@ def conv2d_layer(conv2d_layer):
         args = (rng.normal(size=(m, h, w, c_in)), rng.normal(size=(kh, kw, c_in, c_out)), rng.normal(size=c_out))
         cases.append((args, kwargs))
     cases.append(((rng.normal(size=(1, 5, 6, 2)), rng.normal(size=(3, 3, 2, 2)), [0.5, -0.5], 1, "same"), {}))
-    _against(conv2d_layer, keras_conv2d, cases, "conv2d_layer", public.conv2d_layer_mistakes,
-             rtol=1e-5, atol=1e-5)
+    return _questions("conv2d_layer", cases)
 
 
-@learner_facing
-def conv_params(conv_params):
+def _ask_conv_params(rng):
     cases = [(3, 3, 1, 16), (3, 3, 16, 32), (1, 1, 8, 4), (5, 5, 3, 6), (2, 3, 4, 5), (7, 7, 3, 64),
              (3, 3, 1, 1), (1, 1, 1, 1)]
-    _counts(conv_params, keras_conv_params, cases, "conv_params", public.conv_params_mistakes)
+    cases += [tuple(int(v) for v in rng.integers(1, 9, size=4)) for _ in range(3)]
+    return _questions("conv_params", [(args, {}) for args in cases])
 
 
-def _pool_cases(seed):
-    rng = np.random.default_rng(seed)
-    x = lambda *shape: rng.normal(size=shape)  # noqa: E731
-    negative = -np.abs(x(1, 5, 5, 2)) - 0.1
-    return [((x(2, 6, 6, 3),), {}),                                             # defaults
+def _ask_pool(name):
+    def ask(rng):
+        x = lambda *shape: rng.normal(size=shape)  # noqa: E731
+        negative = -np.abs(x(1, 5, 5, 2)) - 0.1
+        return _questions(name, [
+            ((x(2, 6, 6, 3),), {}),                                             # defaults
             ((x(1, 7, 5, 2),), {}),                                             # odd sizes: floor
             ((x(1, 7, 5, 2),), {"padding": "same"}),                            # odd sizes: the extra cell
             ((x(2, 8, 7, 1),), {"pool_size": 3, "stride": 2, "padding": "same"}),
@@ -218,14 +410,20 @@ def _pool_cases(seed):
             ((negative,), {"padding": "same"}),                                 # all negative
             ((negative,), {"pool_size": 3, "stride": 2, "padding": "same"}),
             ((x(1, 6, 7, 2), 3, 2, "same"), {}),                                # positional
-            ((np.round(x(1, 4, 4, 1), 2).tolist(),), {})]                       # a nested list
+            ((np.round(x(1, 4, 4, 1), 2).tolist(),), {})])                      # a nested list
+    return ask
 
 
-@learner_facing
-def max_pool2d(max_pool2d):
-    _against(max_pool2d, keras_pool("max"), _pool_cases(SEED + 5), "max_pool2d", public.max_pool2d_mistakes)
-
-
-@learner_facing
-def avg_pool2d(avg_pool2d):
-    _against(avg_pool2d, keras_pool("avg"), _pool_cases(SEED + 6), "avg_pool2d", public.avg_pool2d_mistakes)
+CHECKS = {
+    "test_dense": Check(_ask_dense, _judge_outputs(keras_dense, dense_mistakes)),
+    "test_dense_params": Check(_ask_dense_params, _judge_counts(keras_dense_params, dense_params_mistakes)),
+    "test_conv_output_size": Check(_ask_conv_output_size,
+                                   _judge_counts(keras_output_size, conv_output_size_mistakes)),
+    "test_conv2d": Check(_ask_conv2d, _judge_outputs(tf_conv2d, conv2d_mistakes)),
+    "test_kernels": Check(lambda rng: [{"call": "value"}], _judge_kernels),
+    "test_conv2d_layer": Check(_ask_conv2d_layer, _judge_outputs(keras_conv2d, conv2d_layer_mistakes,
+                                                                 rtol=1e-5, atol=1e-5)),
+    "test_conv_params": Check(_ask_conv_params, _judge_counts(keras_conv_params, conv_params_mistakes)),
+    "test_max_pool2d": Check(_ask_pool("max_pool2d"), _judge_outputs(keras_pool("max"), max_pool2d_mistakes)),
+    "test_avg_pool2d": Check(_ask_pool("avg_pool2d"), _judge_outputs(keras_pool("avg"), avg_pool2d_mistakes)),
+}

@@ -1,65 +1,129 @@
-"""Hidden tests for 01-neurons."""
+"""Hidden checks for 01-neurons: questions for the kernel, judged here."""
 import numpy as np
 
-from course.checking import learner_facing
-from course.checks import neurons as public
+from course.checking import CheckFailed, expect_answered
+from course.wire import Function
 
+from ..questions import Check
 from ..reference import reference
-from .common import against_reference
+from .common import against_reference, calls
 
-SEED = 101
+ACTIVATIONS = [Function("step"), Function("tanh"), Function("affine")]
+GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0], "NOT": [1, 0]}
 
 
 def _ref():
     return reference("01-neurons")
 
 
-def _samples(seed):
-    rng = np.random.default_rng(seed)
+def _samples(rng):
     yield [1.0, -2.0, 0.5], [0.3, 0.1, -0.7], 0.2                      # lists
     yield np.array([1, 0, 1]), np.array([2, -1, 3]), -1                 # integers
+    yield np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.25             # the public check's case
     for n in (1, 4, 9):
         yield rng.normal(size=n), rng.normal(size=n), float(rng.normal())
     for m, n in ((1, 3), (5, 2), (8, 6)):
         yield rng.normal(size=(m, n)), rng.normal(size=n), float(rng.normal())
 
 
-@learner_facing
-def weighted_sum(weighted_sum):
-    against_reference(weighted_sum, _ref().weighted_sum, _samples(SEED), "weighted_sum",
-                      require_float=False, mistakes=public.weighted_sum_mistakes)
+def weighted_sum_mistakes(x, w, b):
+    """What the classic mistakes return, keyed by their diagnosis."""
+    products = np.asarray(x, float) * np.asarray(w, float)
+    return {"The bias b is missing.": products.sum(axis=-1),
+            "The bias is added once per input; a neuron adds it once.": np.sum(products + b, axis=-1)}
 
 
-@learner_facing
-def neuron(neuron):
-    ref = _ref()
-    for activation in (ref.step, np.tanh, lambda z: 2 * z - 1):
-        cases = ((x, w, b, activation) for x, w, b in _samples(SEED + 1))
-        against_reference(neuron, ref.neuron, cases, "neuron", require_float=False,
-                          mistakes=public.neuron_mistakes)
+def neuron_mistakes(x, w, b, activation):
+    z = np.asarray(x, float) @ np.asarray(w, float)
+    return {"The activation was not applied.": z + b,
+            "The activation was applied to the inputs before the weighted sum.":
+                np.asarray(activation(np.asarray(x, float)), float) @ np.asarray(w, float) + b}
 
 
-@learner_facing
-def gate(name, w, b):
-    public.truth_table(name, w, b)  # the truth table is the whole domain: the public check is complete
+def xor_mistakes(x):
+    x = np.asarray(x)
+    return {"That is OR: XOR gives 0 when both inputs are 1.": x.max(axis=1),
+            "That is NAND: XOR gives 0 when both inputs are 0.": 1 - x.min(axis=1),
+            "The output is inverted (XNOR).": 1 - np.abs(x[:, 0] - x[:, 1])}
 
 
-@learner_facing
-def xor(xor):
-    rng = np.random.default_rng(SEED + 2)
+def layer_mistakes(x, W, b, activation):
+    z = np.asarray(x, float) @ np.asarray(W, float)
+    return {"The bias b is missing.": activation(z), "The activation was not applied.": z + b}
+
+
+def _judge_weighted_sum(questions, records):
+    against_reference(questions, records, _ref().weighted_sum, require_float=False, mistakes=weighted_sum_mistakes)
+
+
+def _ask_neuron(rng):
+    return calls("neuron", [(x, w, b, f) for f in ACTIVATIONS for x, w, b in _samples(rng)])
+
+
+def _judge_neuron(questions, records):
+    against_reference(questions, records, _ref().neuron, require_float=False, mistakes=neuron_mistakes)
+
+
+def _gate(name):
+    """A gate's weights and bias, asked as values and judged on the gate's whole truth table."""
+    def ask(rng):
+        return [{"call": "value", "subject": 0}, {"call": "value", "subject": 1}]
+
+    def judge(questions, records):
+        w = expect_answered(records[0], f"{name}_W")
+        b = expect_answered(records[1], f"{name}_B")
+        truth_table(name, w, b)
+    return Check(ask, judge)
+
+
+def truth_table(name, w, b):
+    """The gate's weights and bias reproduce its whole truth table with a step neuron."""
+    if w is None or b is None:
+        raise NotImplementedError(f"{name}_W and {name}_B are still None: set them in the cell above.")
+    inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]) if name != "NOT" else np.array([[0], [1]])
+    if not isinstance(w, (np.ndarray, list, tuple)) or np.shape(w) != (inputs.shape[1],):
+        raise CheckFailed(f"{name}_W has shape {np.shape(w)}; {name} takes {inputs.shape[1]} "
+                          f"input(s), so it needs {inputs.shape[1]} weight(s).")
+    if not isinstance(b, (int, float, np.number, np.ndarray)) or np.ndim(b) != 0:
+        raise CheckFailed(f"{name}_B has shape {np.shape(b)}; the bias of one neuron is a single number.")
+    got = _ref().neuron(inputs, np.asarray(w, float), float(b), _ref().step)
+    for row, out, want in zip(inputs, got, GATES[name]):
+        if out != want:
+            raise CheckFailed(f"{name}_W = {list(np.asarray(w, float))}, {name}_B = {b} give {out:g} "
+                              f"for input {tuple(int(v) for v in row)}; {name} gives {want} there.")
+
+
+def _ask_xor(rng):
     cases = [(np.array([[0, 0], [0, 1], [1, 0], [1, 1]]),)]
     cases += [(rng.integers(0, 2, size=(m, 2)),) for m in (1, 7, 20)]
-    against_reference(xor, _ref().xor, cases, "xor", require_float=False, mistakes=public.xor_mistakes)
+    return calls("xor", cases)
 
 
-@learner_facing
-def layer(layer):
-    ref = _ref()
-    rng = np.random.default_rng(SEED + 3)
+def _judge_xor(questions, records):
+    against_reference(questions, records, _ref().xor, require_float=False, mistakes=xor_mistakes)
+
+
+def _ask_layer(rng):
     cases = []
     for m, n_in, n_out in ((1, 2, 3), (4, 3, 1), (6, 5, 4)):
-        for activation in (lambda z: z, np.tanh, ref.step):
+        for activation in (Function("identity"), Function("tanh"), Function("step")):
             cases.append((rng.normal(size=(m, n_in)), rng.normal(size=(n_in, n_out)),
                           rng.normal(size=n_out), activation))
-    cases.append((rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2), np.tanh))  # one sample
-    against_reference(layer, ref.layer, cases, "layer", require_float=False, mistakes=public.layer_mistakes)
+    cases.append((rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2), Function("tanh")))  # one sample
+    return calls("layer", cases)
+
+
+def _judge_layer(questions, records):
+    against_reference(questions, records, _ref().layer, require_float=False, mistakes=layer_mistakes)
+
+
+CHECKS = {
+    "test_weighted_sum": Check(lambda rng: calls("weighted_sum", _samples(rng)), _judge_weighted_sum),
+    "test_neuron": Check(_ask_neuron, _judge_neuron),
+    "test_and_gate": _gate("AND"),
+    "test_or_gate": _gate("OR"),
+    "test_nand_gate": _gate("NAND"),
+    "test_not_gate": _gate("NOT"),
+    "test_xor": Check(_ask_xor, _judge_xor),
+    "test_layer": Check(_ask_layer, _judge_layer),
+}

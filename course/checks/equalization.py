@@ -1,5 +1,8 @@
-"""Public checks for 05-equalization: the workshop's 5 × 5 example and tiny images you can count by hand."""
-import cv2
+"""Public checks for 05-equalization: the workshop's 5 × 5 example and tiny images you can count by hand.
+
+Every expected value below, and what each known mistake returns for the same input, is written
+out as numbers; the graded version has the formulas.
+"""
 import numpy as np
 
 from course.checking import CheckFailed, call, expect_array, learner_facing, passed, signature
@@ -12,136 +15,70 @@ SLIDE_CDF = np.array([0, 0, 0, 0.24, 0.8, 1.0, 1.0, 1.0])
 SLIDE_MAP = np.array([0, 0, 0, 2, 6, 7, 7, 7])
 SLIDE_EQUALIZED = np.array([[6, 6, 6, 6, 6], [2, 6, 7, 6, 2], [2, 7, 7, 7, 2], [2, 6, 7, 6, 2], [6, 6, 6, 6, 6]],
                            np.uint8)
-SLIDE_OPENCV = np.where(SLIDE == 3, 0, np.where(SLIDE == 4, 188, 255)).astype(np.uint8)  # 4 → round(14/19 · 255)
+SLIDE_OPENCV = np.array([[188, 188, 188, 188, 188], [0, 188, 255, 188, 0], [0, 255, 255, 255, 0],
+                         [0, 188, 255, 188, 0], [188, 188, 188, 188, 188]], np.uint8)  # 4 → round(14/19 · 255)
+TINY_BGR = np.array([[[20, 40, 60], [30, 30, 30]], [[60, 50, 40], [10, 80, 20]]], np.uint8)
+TINY_BGR_EQUALIZED = np.array([[[60, 82, 100], [0, 0, 0]], [[182, 172, 162], [211, 255, 221]]], np.uint8)
+CONSTANT = "(A constant image: every pixel has the same level.)"
+
+# ---- the diagnoses of known mistakes ---------------------------------------------------------------------
+
+HIST_TEN_BINS = "np.histogram's default is 10 bins; pass bins=levels and range=(0, levels)."
+HIST_NO_RANGE = ("np.histogram(image, bins=levels) without range= spreads the bins from the image's smallest to its "
+                 "largest value, not over 0..levels-1; pass range=(0, levels).")
+HIST_ONE_SHORT = ("Off by one: levels - 1 bins, and the last one holds two levels (levels-2 and levels-1); the bin "
+                  "edges must run from 0 to levels (bins=np.arange(levels + 1)).")
+HIST_NO_MINLENGTH = "np.bincount stops at the largest level present in the image; pass minlength=levels."
+HIST_FRACTIONS = "These are fractions, not counts: the histogram counts pixels (that is the pdf's job)."
+
+PDF_COUNTS = "Not normalised: the pdf is n / sum, the counts divided by the number of pixels."
+PDF_BY_LEVELS = "Divided by the number of levels (len(hist)); divide by the number of pixels, hist.sum()."
+PDF_PERCENT = "These are percentages; the pdf is a fraction between 0 and 1."
+PDF_IS_CDF = "That is the cdf (a running sum); the pdf is each count divided by the total."
+
+CDF_COUNTS = ("Not normalised: the running sum of counts ends at the number of pixels; the cdf is the running "
+              "sum of the pdf and ends at 1.")
+CDF_IS_PDF = "No running sum: that is the pdf; the cdf adds up the pdf from level 0 to each level (np.cumsum)."
+CDF_EXCLUSIVE = "Off by one: the cdf at level k includes level k itself (an inclusive running sum)."
+CDF_REVERSED = "The running sum goes the wrong way: start at level 0, not at the brightest level."
 
 
-# ---- what plausible mistakes return, keyed by their diagnosis --------------------------------------------
-
-def _cdf(hist):
-    hist = np.asarray(hist, float)
-    return np.cumsum(hist) / hist.sum()
+def map_by_levels(levels):
+    return f"Scaled by levels = {levels}; the slide scales by the maximum gray level, levels - 1 = {levels - 1}."
 
 
-def _slide_map(hist, top=None):
-    """round(cdf · top) with top = levels - 1 unless given."""
-    return np.round(_cdf(hist) * (len(hist) - 1 if top is None else top))
+MAP_FLOOR = "Floor instead of round: 1.68 must become 2, not 1 (use np.round, then convert to int)."
+MAP_CEIL = "Ceil instead of round: 5.6 rounds to 6, but 1.2 would round to 1 (use np.round)."
+MAP_COUNTS = "The cdf was not normalised (it must end at 1 before scaling by levels - 1)."
+MAP_255 = "Scaled by 255 whatever the number of levels; use levels - 1 with levels = len(hist)."
+MAP_ROUND_FIRST = "Rounded the cdf before scaling; scale by levels - 1 first, then round."
+
+EQ_LEVELS_IGNORED = "`levels` was ignored: the map was built for 256 levels; use the levels argument."
 
 
-def histogram_mistakes(image, levels=256):
-    image = np.asarray(image).ravel()
-    return {
-        "np.histogram's default is 10 bins; pass bins=levels and range=(0, levels).": np.histogram(image)[0],
-        "np.histogram(image, bins=levels) without range= spreads the bins from the image's smallest to its "
-        "largest value, not over 0..levels-1; pass range=(0, levels).": np.histogram(image, bins=levels)[0],
-        "Off by one: levels - 1 bins, and the last one holds two levels (levels-2 and levels-1); the bin "
-        "edges must run from 0 to levels (bins=np.arange(levels + 1)).":
-            np.histogram(image, bins=np.arange(levels))[0],
-        "np.bincount stops at the largest level present in the image; pass minlength=levels.": np.bincount(image),
-        "These are fractions, not counts: the histogram counts pixels (that is the pdf's job).":
-            np.bincount(image, minlength=levels) / image.size,
-    }
+def equalize_by_levels(levels):
+    return f"The map scaled by levels = {levels} instead of levels - 1."
 
 
-def pdf_mistakes(hist):
-    hist = np.asarray(hist, float)
-    return {"Not normalised: the pdf is n / sum, the counts divided by the number of pixels.": hist,
-            "Divided by the number of levels (len(hist)); divide by the number of pixels, hist.sum().":
-                hist / len(hist),
-            "These are percentages; the pdf is a fraction between 0 and 1.": 100 * hist / hist.sum(),
-            "That is the cdf (a running sum); the pdf is each count divided by the total.": _cdf(hist)}
+EQ_FLOOR = "Floor instead of round in the map (1.68 must become 2)."
+EQ_OPENCV = ("That is OpenCV's variant (the darkest level becomes 0); equalize uses the slide's formula "
+             "round(cdf · (levels - 1)).")
 
+CV_NO_STRETCH = ("No stretch from the lowest occupied level: that is the slide's equalize. OpenCV maps the darkest "
+                 "level in use to 0 with (cdf - cdf_min) / (1 - cdf_min) · 255, where cdf_min is the cdf at that "
+                 "level (not cdf[0] or cdf.min(), which are 0 when level 0 is empty).")
+CV_FLOOR = "Floor instead of round: round to the nearest level (np.round)."
+CV_256 = "Scaled by 256; the brightest level is 255 (levels - 1)."
 
-def cdf_mistakes(hist):
-    hist = np.asarray(hist, float)
-    return {"Not normalised: the running sum of counts ends at the number of pixels; the cdf is the running "
-            "sum of the pdf and ends at 1.": np.cumsum(hist),
-            "No running sum: that is the pdf; the cdf adds up the pdf from level 0 to each level (np.cumsum).":
-                hist / hist.sum(),
-            "Off by one: the cdf at level k includes level k itself (an inclusive running sum).":
-                _cdf(hist) - hist / hist.sum(),
-            "The running sum goes the wrong way: start at level 0, not at the brightest level.":
-                np.cumsum(hist[::-1])[::-1] / hist.sum()}
-
-
-def equalization_map_mistakes(hist):
-    levels = len(hist)
-    cdf = _cdf(hist)
-    return {f"Scaled by levels = {levels}; the slide scales by the maximum gray level, levels - 1 = {levels - 1}.":
-                _slide_map(hist, levels),
-            "Floor instead of round: 1.68 must become 2, not 1 (use np.round, then convert to int).":
-                np.floor(cdf * (levels - 1)),
-            "Ceil instead of round: 5.6 rounds to 6, but 1.2 would round to 1 (use np.round).":
-                np.ceil(cdf * (levels - 1) - 1e-9),
-            "The cdf was not normalised (it must end at 1 before scaling by levels - 1).":
-                np.round(np.cumsum(np.asarray(hist, float)) * (levels - 1)),
-            "Scaled by 255 whatever the number of levels; use levels - 1 with levels = len(hist).":
-                _slide_map(hist, 255),
-            "Rounded the cdf before scaling; scale by levels - 1 first, then round.":
-                np.round(cdf) * (levels - 1)}
-
-
-def _apply(image, lut):
-    return np.asarray(lut)[np.asarray(image)]
-
-
-def equalize_mistakes(image, levels=256):
-    hist = np.bincount(np.asarray(image).ravel(), minlength=levels)
-    found = {"`levels` was ignored: the map was built for 256 levels; use the levels argument.":
-                 _apply(image, _slide_map(np.bincount(np.asarray(image).ravel(), minlength=256)))
-             if levels != 256 else None,
-             f"The map scaled by levels = {levels} instead of levels - 1.": _apply(image, _slide_map(hist, levels)),
-             "Floor instead of round in the map (1.68 must become 2).":
-                 _apply(image, np.floor(_cdf(hist) * (levels - 1))),
-             "That is OpenCV's variant (the darkest level becomes 0); equalize uses the slide's formula "
-             "round(cdf · (levels - 1)).": _opencv(image) if np.asarray(image).dtype == np.uint8 else None}
-    return {k: v for k, v in found.items() if v is not None}
-
-
-def _opencv(image):
-    """What cv2.equalizeHist returns for a 2-D uint8 image (and None for other shapes)."""
-    image = np.asarray(image)
-    return cv2.equalizeHist(image) if image.ndim == 2 and image.size else None
-
-
-def equalize_like_opencv_mistakes(image):
-    image = np.asarray(image)
-    hist = np.bincount(image.ravel(), minlength=256)
-    counts = np.cumsum(hist)
-    lowest = counts[image.min()]
-    stretch = (counts - lowest) / max(image.size - lowest, 1)
-    return {"No stretch from the lowest occupied level: that is the slide's equalize. OpenCV maps the darkest "
-            "level in use to 0 with (cdf - cdf_min) / (1 - cdf_min) · 255, where cdf_min is the cdf at that level "
-            "(not cdf[0] or cdf.min(), which are 0 when level 0 is empty).": _apply(image, _slide_map(hist)),
-            "Floor instead of round: round to the nearest level (np.round).":
-                _apply(image, np.clip(np.floor(stretch * 255), 0, 255)),
-            "Scaled by 256; the brightest level is 255 (levels - 1).":
-                _apply(image, np.clip(np.round(stretch * 256), 0, 255))}
-
-
-def equalize_color_mistakes(image_bgr):
-    image = np.asarray(image_bgr, np.uint8)
-
-    def luma(to, back, channel=0, eq=cv2.equalizeHist):
-        planes = list(cv2.split(cv2.cvtColor(image, to)))
-        planes[channel] = eq(planes[channel])
-        merged = cv2.merge(planes)
-        return merged if back is None else cv2.cvtColor(merged, back)
-
-    per_channel = cv2.merge([cv2.equalizeHist(c) for c in cv2.split(image)])
-    correct = luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR)
-    return {"Each of B, G, R was equalized on its own: that shifts the colours. Equalize only the luma Y "
-            "of YCrCb and keep the chroma.": per_channel,
-            "RGB/BGR confusion: OpenCV images are BGR, so convert with COLOR_BGR2YCrCb (the luma weights blue "
-            "0.114 and red 0.299).": luma(cv2.COLOR_RGB2YCrCb, cv2.COLOR_YCrCb2RGB),
-            "RGB/BGR confusion: converted back with COLOR_YCrCb2RGB, so red and blue are swapped.":
-                correct[..., ::-1],
-            "Still in YCrCb: convert back with cv2.COLOR_YCrCb2BGR.": luma(cv2.COLOR_BGR2YCrCb, None),
-            "Equalized channel 1 (Cr) instead of channel 0, the luma Y.":
-                luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, 1),
-            "Equalized V of HSV; the exercise asks for Y of YCrCb.": luma(cv2.COLOR_BGR2HSV, cv2.COLOR_HSV2BGR, 2),
-            "Y was equalized with the slide's formula; use OpenCV's (cv2.equalizeHist or equalize_like_opencv).":
-                luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR,
-                     eq=lambda y: _apply(y, _slide_map(np.bincount(y.ravel(), minlength=256))).astype(np.uint8))}
+COLOR_PER_CHANNEL = ("Each of B, G, R was equalized on its own: that shifts the colours. Equalize only the luma Y "
+                     "of YCrCb and keep the chroma.")
+COLOR_RGB_CODES = ("RGB/BGR confusion: OpenCV images are BGR, so convert with COLOR_BGR2YCrCb (the luma weights blue "
+                   "0.114 and red 0.299).")
+COLOR_BACK_TO_RGB = "RGB/BGR confusion: converted back with COLOR_YCrCb2RGB, so red and blue are swapped."
+COLOR_STILL_YCRCB = "Still in YCrCb: convert back with cv2.COLOR_YCrCb2BGR."
+COLOR_CR = "Equalized channel 1 (Cr) instead of channel 0, the luma Y."
+COLOR_HSV = "Equalized V of HSV; the exercise asks for Y of YCrCb."
+COLOR_SLIDE = "Y was equalized with the slide's formula; use OpenCV's (cv2.equalizeHist or equalize_like_opencv)."
 
 
 # ---- comparing gray levels -------------------------------------------------------------------------------
@@ -161,7 +98,8 @@ def _sentences(*parts):
 def _wrong_dtype(where, got, expected, values_right, diagnosis, conversion):
     """A dtype verdict: convert if the values are right, else the diagnosis of the values."""
     advice = f"The values are right: convert with {conversion}." if values_right else diagnosis
-    return CheckFailed(_sentences(f"{where} returned dtype {got.dtype}; expected {expected}.", advice))
+    return CheckFailed(_sentences(f"{where} returned dtype {got.dtype}; expected {expected}.", advice),
+                       None if values_right else diagnosis or None)
 
 
 def expect_levels(got, expected, where, *, mistakes=None, dtype=None):
@@ -173,8 +111,9 @@ def expect_levels(got, expected, where, *, mistakes=None, dtype=None):
                 "A colour image keeps its three channels (B, G, R)." if expected.shape == got.shape + (3,) else
                 "Remove the extra axis of length 1 (cv2.calcHist returns a column: use .ravel())."
                 if got.shape == expected.shape + (1,) else "")
+        diagnosis = _matching(got, mistakes)
         raise CheckFailed(_sentences(f"{where} returned shape {got.shape}; expected shape {expected.shape}.",
-                                     _matching(got, mistakes), keep))
+                                     diagnosis, keep), diagnosis or None)
     if isinstance(got, np.ndarray) and np.issubdtype(got.dtype, np.number):
         right, diagnosis = np.array_equal(got, expected), _matching(got, mistakes)
         if dtype is not None and got.dtype != dtype:
@@ -188,95 +127,134 @@ def expect_levels(got, expected, where, *, mistakes=None, dtype=None):
     return expect_array(got, expected, where, rtol=0, atol=0, require_float=False, mistakes=mistakes)
 
 
-def run_case(fn, name, args, expected, *, mistakes, hint="", floats=False, dtype=None):
-    """Call ``fn(*args)``, compare with ``expected`` (floats, or levels of ``dtype``); ``hint`` explains the input."""
+def expect_result(got, expected, where, *, mistakes, floats=False, dtype=None):
+    """``got`` against ``expected``: floats (``expect_array``), or levels of ``dtype`` (``expect_levels``)."""
+    if floats:
+        expect_array(got, expected, where, mistakes=mistakes)
+    else:
+        expect_levels(got, expected, where, mistakes=mistakes, dtype=dtype)
+
+
+def with_hint(failure, hint):
+    """The same verdict with ``hint`` (what is special about the input) added."""
+    return CheckFailed(f"{failure} {hint}".strip(), failure.diagnosis)
+
+
+def _expect_case(fn, name, args, expected, *, mistakes, hint="", floats=False, dtype=None):
+    """Call ``fn(*args)`` and compare with the literal ``expected``; ``hint`` explains the input."""
     where = signature(name, args)
     try:
-        got = call(fn, *args, name=name)
-        if floats:
-            expect_array(got, expected, where, mistakes=mistakes)
-        else:
-            expect_levels(got, expected, where, mistakes=mistakes, dtype=dtype)
+        expect_result(call(fn, *args, name=name), expected, where, mistakes=mistakes, floats=floats, dtype=dtype)
     except CheckFailed as failure:
-        raise CheckFailed(f"{failure} {hint}".strip()) from None
+        raise with_hint(failure, hint) from None
 
 
-CONSTANT = "(A constant image: every pixel has the same level.)"
+def _counts(length, at):
+    """An array of ``length`` zeros with the counts ``at`` ({level: count}) filled in."""
+    out = np.zeros(length)
+    out[list(at)] = list(at.values())
+    return out
 
 
 @learner_facing
 def histogram(histogram):
-    run_case(histogram, "histogram", (SLIDE, SLIDE_LEVELS), SLIDE_HIST,
-             mistakes=histogram_mistakes(SLIDE, SLIDE_LEVELS),
-             hint="(The workshop's 5 × 5 example: six 3s, fourteen 4s, five 5s.)")
+    _expect_case(histogram, "histogram", (SLIDE, SLIDE_LEVELS), SLIDE_HIST,
+                 mistakes={HIST_TEN_BINS: [6, 0, 0, 0, 0, 14, 0, 0, 0, 5], HIST_NO_RANGE: [6, 0, 0, 0, 14, 0, 0, 5],
+                           HIST_ONE_SHORT: [0, 0, 0, 6, 14, 5, 0], HIST_NO_MINLENGTH: [0, 0, 0, 6, 14, 5],
+                           HIST_FRACTIONS: [0, 0, 0, 0.24, 0.56, 0.2, 0, 0]},
+                 hint="(The workshop's 5 × 5 example: six 3s, fourteen 4s, five 5s.)")
     image = np.array([[0, 255], [255, 7]], np.uint8)
-    expected = np.zeros(256, int)
-    expected[[0, 7, 255]] = [1, 1, 2]
-    run_case(histogram, "histogram", (image,), expected, mistakes=histogram_mistakes(image),
-             hint="(Default levels=256: one count per level 0..255.)")
+    _expect_case(histogram, "histogram", (image,), _counts(256, {0: 1, 7: 1, 255: 2}).astype(int),
+                 mistakes={HIST_TEN_BINS: [2, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+                           HIST_ONE_SHORT: _counts(255, {0: 1, 7: 1, 254: 2}),
+                           HIST_FRACTIONS: _counts(256, {0: 0.25, 7: 0.25, 255: 0.5})},
+                 hint="(Default levels=256: one count per level 0..255.)")
     passed("histogram")
 
 
 @learner_facing
 def pdf(pdf):
-    run_case(pdf, "pdf", (SLIDE_HIST,), SLIDE_PDF, mistakes=pdf_mistakes(SLIDE_HIST), floats=True)
-    run_case(pdf, "pdf", (np.array([1, 1, 2]),), [0.25, 0.25, 0.5], mistakes=pdf_mistakes([1, 1, 2]), floats=True)
+    _expect_case(pdf, "pdf", (SLIDE_HIST,), SLIDE_PDF, floats=True,
+                 mistakes={PDF_COUNTS: SLIDE_HIST, PDF_BY_LEVELS: [0, 0, 0, 0.75, 1.75, 0.625, 0, 0],
+                           PDF_PERCENT: [0, 0, 0, 24, 56, 20, 0, 0], PDF_IS_CDF: SLIDE_CDF})
+    _expect_case(pdf, "pdf", (np.array([1, 1, 2]),), [0.25, 0.25, 0.5], floats=True,
+                 mistakes={PDF_COUNTS: [1, 1, 2], PDF_BY_LEVELS: [1 / 3, 1 / 3, 2 / 3], PDF_PERCENT: [25, 25, 50],
+                           PDF_IS_CDF: [0.25, 0.5, 1.0]})
     passed("pdf")
 
 
 @learner_facing
 def cdf(cdf):
-    run_case(cdf, "cdf", (SLIDE_HIST,), SLIDE_CDF, mistakes=cdf_mistakes(SLIDE_HIST), floats=True)
-    run_case(cdf, "cdf", (np.array([1, 1, 2]),), [0.25, 0.5, 1.0], mistakes=cdf_mistakes([1, 1, 2]), floats=True)
+    _expect_case(cdf, "cdf", (SLIDE_HIST,), SLIDE_CDF, floats=True,
+                 mistakes={CDF_COUNTS: [0, 0, 0, 6, 20, 25, 25, 25], CDF_IS_PDF: SLIDE_PDF,
+                           CDF_EXCLUSIVE: [0, 0, 0, 0, 0.24, 0.8, 1, 1], CDF_REVERSED: [1, 1, 1, 1, 0.76, 0.2, 0, 0]})
+    _expect_case(cdf, "cdf", (np.array([1, 1, 2]),), [0.25, 0.5, 1.0], floats=True,
+                 mistakes={CDF_COUNTS: [1, 2, 4], CDF_IS_PDF: [0.25, 0.25, 0.5], CDF_EXCLUSIVE: [0, 0.25, 0.5],
+                           CDF_REVERSED: [1, 0.75, 0.5]})
     passed("cdf")
 
 
 @learner_facing
 def equalization_map(equalization_map):
-    run_case(equalization_map, "equalization_map", (SLIDE_HIST,), SLIDE_MAP,
-             mistakes=equalization_map_mistakes(SLIDE_HIST),
-             hint="(The slide: CDF × 7 = 1.68, 5.6, 7 rounds to 2, 6, 7.)")
+    _expect_case(equalization_map, "equalization_map", (SLIDE_HIST,), SLIDE_MAP,
+                 mistakes={map_by_levels(8): [0, 0, 0, 2, 6, 8, 8, 8], MAP_FLOOR: [0, 0, 0, 1, 5, 7, 7, 7],
+                           MAP_COUNTS: [0, 0, 0, 42, 140, 175, 175, 175], MAP_255: [0, 0, 0, 61, 204, 255, 255, 255],
+                           MAP_ROUND_FIRST: [0, 0, 0, 0, 7, 7, 7, 7]},
+                 hint="(The slide: CDF × 7 = 1.68, 5.6, 7 rounds to 2, 6, 7.)")
     hist = np.array([2, 1, 0, 2])  # cdf 0.4, 0.6, 0.6, 1 → × 3 = 1.2, 1.8, 1.8, 3
-    run_case(equalization_map, "equalization_map", (hist,), [1, 2, 2, 3], mistakes=equalization_map_mistakes(hist))
+    _expect_case(equalization_map, "equalization_map", (hist,), [1, 2, 2, 3],
+                 mistakes={map_by_levels(4): [2, 2, 2, 4], MAP_FLOOR: [1, 1, 1, 3], MAP_CEIL: [2, 2, 2, 3],
+                           MAP_COUNTS: [6, 9, 9, 15], MAP_255: [102, 153, 153, 255], MAP_ROUND_FIRST: [0, 3, 3, 3]})
     passed("equalization_map")
 
 
 @learner_facing
 def equalize(equalize):
-    run_case(equalize, "equalize", (SLIDE, SLIDE_LEVELS), SLIDE_EQUALIZED,
-             mistakes=equalize_mistakes(SLIDE, SLIDE_LEVELS),
-             dtype=np.uint8, hint="(The workshop's example: 3 → 2, 4 → 6, 5 → 7.)")
+    slide_as = lambda table: np.asarray(table)[SLIDE - 3]  # noqa: E731 - the levels 3, 4, 5 → table
+    _expect_case(equalize, "equalize", (SLIDE, SLIDE_LEVELS), SLIDE_EQUALIZED, dtype=np.uint8,
+                 mistakes={EQ_LEVELS_IGNORED: slide_as([61, 204, 255]), equalize_by_levels(8): slide_as([2, 6, 8]),
+                           EQ_FLOOR: slide_as([1, 5, 7]), EQ_OPENCV: SLIDE_OPENCV},
+                 hint="(The workshop's example: 3 → 2, 4 → 6, 5 → 7.)")
     flat = np.full((3, 3), 90, np.uint8)
-    run_case(equalize, "equalize", (flat,), np.full((3, 3), 255, np.uint8), mistakes=equalize_mistakes(flat),
-             dtype=np.uint8, hint=CONSTANT + " Its cdf is 1 from that level on, so it maps to 255.")
+    _expect_case(equalize, "equalize", (flat,), np.full((3, 3), 255, np.uint8), dtype=np.uint8,
+                 mistakes={equalize_by_levels(256): np.full((3, 3), 256), EQ_OPENCV: flat},
+                 hint=CONSTANT + " Its cdf is 1 from that level on, so it maps to 255.")
     passed("equalize")
 
 
 @learner_facing
 def equalize_like_opencv(equalize_like_opencv):
-    run_case(equalize_like_opencv, "equalize_like_opencv", (SLIDE,), SLIDE_OPENCV,
-             mistakes=equalize_like_opencv_mistakes(SLIDE), dtype=np.uint8,
-             hint="(The workshop's example as an 8-bit image: 3 → 0, 4 → round(14/19 · 255) = 188, 5 → 255.)")
+    slide_as = lambda table: np.asarray(table)[SLIDE - 3]  # noqa: E731 - the levels 3, 4, 5 → table
+    _expect_case(equalize_like_opencv, "equalize_like_opencv", (SLIDE,), SLIDE_OPENCV, dtype=np.uint8,
+                 mistakes={CV_NO_STRETCH: slide_as([61, 204, 255]), CV_FLOOR: slide_as([0, 187, 255]),
+                           CV_256: slide_as([0, 189, 255])},
+                 hint="(The workshop's example as an 8-bit image: 3 → 0, 4 → round(14/19 · 255) = 188, 5 → 255.)")
     flat = np.full((3, 4), 90, np.uint8)
-    run_case(equalize_like_opencv, "equalize_like_opencv", (flat,), flat, mistakes={}, dtype=np.uint8,
-             hint=CONSTANT + " There is nothing to stretch: OpenCV returns it unchanged.")
+    _expect_case(equalize_like_opencv, "equalize_like_opencv", (flat,), flat, mistakes={}, dtype=np.uint8,
+                 hint=CONSTANT + " There is nothing to stretch: OpenCV returns it unchanged.")
     passed("equalize_like_opencv")
-
-
-TINY_BGR = np.array([[[20, 40, 60], [30, 30, 30]], [[60, 50, 40], [10, 80, 20]]], np.uint8)
-TINY_BGR_EQUALIZED = np.array([[[60, 82, 100], [0, 0, 0]], [[182, 172, 162], [211, 255, 221]]], np.uint8)
 
 
 @learner_facing
 def equalize_color(equalize_color):
-    run_case(equalize_color, "equalize_color", (TINY_BGR,), TINY_BGR_EQUALIZED,
-             mistakes=equalize_color_mistakes(TINY_BGR), dtype=np.uint8,
-             hint="(A 2 × 2 BGR image: its luma Y = [[44, 30], [48, 54]] becomes [[85, 0], [170, 255]]; "
-                  "Cr and Cb stay.)")
+    _expect_case(equalize_color, "equalize_color", (TINY_BGR,), TINY_BGR_EQUALIZED, dtype=np.uint8,
+                 mistakes={COLOR_PER_CHANNEL: [[[85, 85, 255], [170, 0, 85]], [[255, 170, 170], [0, 255, 0]]],
+                           COLOR_RGB_CODES: [[[70, 88, 110], [0, 0, 0]], [[255, 253, 243], [213, 255, 223]]],
+                           COLOR_BACK_TO_RGB: [[[100, 82, 60], [0, 0, 0]], [[162, 172, 182], [221, 255, 211]]],
+                           COLOR_STILL_YCRCB: [[[85, 139, 114], [0, 128, 128]], [[170, 122, 135], [255, 104, 103]]],
+                           COLOR_CR: [[[19, 0, 222], [30, 0, 89]], [[60, 76, 0], [10, 154, 0]]],
+                           COLOR_HSV: [[[57, 113, 170], [0, 0, 0]], [[170, 142, 113], [32, 255, 62]]],
+                           COLOR_SLIDE: [[[103, 125, 143], [64, 64, 64]], [[203, 193, 183], [211, 255, 221]]]},
+                 hint="(A 2 × 2 BGR image: its luma Y = [[44, 30], [48, 54]] becomes [[85, 0], [170, 255]]; "
+                      "Cr and Cb stay.)")
     gray = np.array([[10, 10, 20], [20, 20, 90]], np.uint8)
-    as_bgr = cv2.merge([gray, gray, gray])
-    run_case(equalize_color, "equalize_color", (as_bgr,), cv2.merge([cv2.equalizeHist(gray)] * 3),
-             mistakes=equalize_color_mistakes(as_bgr), dtype=np.uint8,
-             hint="(A gray image stored as BGR: its luma is the gray level itself, so the result is "
-                  "cv2.equalizeHist of the gray image in all three channels.)")
+    as_bgr = np.repeat(gray[..., None], 3, axis=2)
+    in_bgr = lambda table: np.repeat(np.asarray(table)[..., None], 3, axis=2)  # noqa: E731 - gray → BGR
+    _expect_case(equalize_color, "equalize_color", (as_bgr,), in_bgr([[0, 0, 191], [191, 191, 255]]).astype(np.uint8),
+                 dtype=np.uint8,
+                 mistakes={COLOR_STILL_YCRCB: [[[0, 128, 128], [0, 128, 128], [191, 128, 128]],
+                                               [[191, 128, 128], [191, 128, 128], [255, 128, 128]]],
+                           COLOR_CR: as_bgr, COLOR_SLIDE: in_bgr([[85, 85, 212], [212, 212, 255]])},
+                 hint="(A gray image stored as BGR: its luma is the gray level itself, so the result is "
+                      "cv2.equalizeHist of the gray image in all three channels.)")
     passed("equalize_color")

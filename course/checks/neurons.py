@@ -16,39 +16,17 @@ TRUTH_TABLE = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0]}
 
 
-def weighted_sum_mistakes(x, w, b):
-    """What the classic mistakes return, keyed by their diagnosis."""
-    products = np.asarray(x, float) * np.asarray(w, float)
-    return {"The bias b is missing.": products.sum(axis=-1),
-            "The bias is added once per input; a neuron adds it once.": np.sum(products + b, axis=-1)}
-
-
-def neuron_mistakes(x, w, b, activation):
-    z = np.asarray(x, float) @ np.asarray(w, float)
-    return {"The activation was not applied.": z + b,
-            "The activation was applied to the inputs before the weighted sum.":
-                np.asarray(activation(np.asarray(x, float)), float) @ np.asarray(w, float) + b}
-
-
-def xor_mistakes(x):
-    x = np.asarray(x)
-    return {"That is OR: XOR gives 0 when both inputs are 1.": x.max(axis=1),
-            "That is NAND: XOR gives 0 when both inputs are 0.": 1 - x.min(axis=1),
-            "The output is inverted (XNOR).": 1 - np.abs(x[:, 0] - x[:, 1])}
-
-
-def layer_mistakes(x, W, b, activation):
-    z = np.asarray(x, float) @ np.asarray(W, float)
-    return {"The bias b is missing.": activation(z), "The activation was not applied.": z + b}
-
-
 @learner_facing
 def weighted_sum(weighted_sum):
     w = np.array([0.5, -1.0])
-    for x, expected in ((np.array([1.0, 2.0]), -1.25), (np.array([[1.0, 2.0], [0.0, 0.0], [-1.0, 1.0]]), [-1.25, 0.25, -1.25])):
+    cases = [(np.array([1.0, 2.0]), -1.25, -1.5, -1.0),  # x, expected, without the bias, bias per input
+             (np.array([[1.0, 2.0], [0.0, 0.0], [-1.0, 1.0]]), [-1.25, 0.25, -1.25], [-1.5, 0.0, -1.5],
+              [-1.0, 0.5, -1.0])]
+    for x, expected, no_bias, bias_per_input in cases:
         got = call(weighted_sum, x, w, 0.25)
         expect_array(got, expected, signature("weighted_sum", [x, w, 0.25]), require_float=False,
-                     mistakes=weighted_sum_mistakes(x, w, 0.25))
+                     mistakes={"The bias b is missing.": no_bias,
+                               "The bias is added once per input; a neuron adds it once.": bias_per_input})
     passed("weighted_sum")
 
 
@@ -57,7 +35,9 @@ def neuron(neuron):
     x, w = np.array([1.0, 2.0]), np.array([0.5, -1.0])
     got = call(neuron, x, w, 0.25, np.tanh)
     expect_array(got, np.tanh(-1.25), "neuron([1, 2], [0.5, -1], 0.25, np.tanh)",
-                 mistakes=neuron_mistakes(x, w, 0.25, np.tanh))
+                 mistakes={"The activation was not applied.": -1.25,
+                           "The activation was applied to the inputs before the weighted sum.":
+                               0.5 * np.tanh(1.0) - np.tanh(2.0) + 0.25})
     step = lambda z: np.where(np.asarray(z) >= 0, 1.0, 0.0)  # noqa: E731 - the notebook's step
     got = call(neuron, TRUTH_TABLE, np.array([1.0, 1.0]), -1.5, step)
     expect_array(got, [0, 0, 0, 1], "neuron(truth table, [1, 1], -1.5, step)", require_float=False)
@@ -93,7 +73,9 @@ def xor(xor):
     got = call(xor, TRUTH_TABLE)
     expect_equal(np.asarray(got).shape, (4,), "the shape of xor(truth table)")
     expect_array(got, [0, 1, 1, 0], signature("xor", [TRUTH_TABLE]), require_float=False,
-                 mistakes=xor_mistakes(TRUTH_TABLE))
+                 mistakes={"That is OR: XOR gives 0 when both inputs are 1.": [0, 1, 1, 1],
+                           "That is NAND: XOR gives 0 when both inputs are 0.": [1, 1, 1, 0],
+                           "The output is inverted (XNOR).": [1, 0, 0, 1]})
     passed("xor")
 
 
@@ -105,8 +87,9 @@ def layer(layer):
     identity = lambda z: z  # noqa: E731
     got = call(layer, x, W, b, identity)
     expect_array(got, [[2.0, 1.0, 3.5]], "layer([[1, 2]], W (2, 3), b (3,), identity)",
-                 mistakes=layer_mistakes(x, W, b, identity))
+                 mistakes={"The bias b is missing.": [[2.0, 2.0, 3.0]]})
     got = call(layer, x, W, b, np.tanh)
     expect_array(got, np.tanh([[2.0, 1.0, 3.5]]), "layer([[1, 2]], W, b, np.tanh)",
-                 mistakes=layer_mistakes(x, W, b, np.tanh))
+                 mistakes={"The bias b is missing.": np.tanh([[2.0, 2.0, 3.0]]),
+                           "The activation was not applied.": [[2.0, 1.0, 3.5]]})
     passed("layer")

@@ -28,7 +28,8 @@ def sliding_window(image, kernel, row, col):
     out = np.einsum("ijuv,uv->ij", sliding_window_view(image, kernel.shape), kernel)
     kh, kw = kernel.shape
     window = image[row:row + kh, col:col + kw]
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), gridspec_kw={"width_ratios": [image.shape[1], kw + 1, out.shape[1]]})
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6),
+                             gridspec_kw={"width_ratios": [image.shape[1], kw + 1, out.shape[1]]})
     _grid(axes[0], image, "input image", box=(row, col, kh, kw))
     _grid(axes[1], kernel, "kernel", cmap="coolwarm", vmin=-2, vmax=2)
     _grid(axes[2], out, "output (feature map)", box=(row, col, 1, 1), cmap="coolwarm",
@@ -39,16 +40,12 @@ def sliding_window(image, kernel, row, col):
     return fig
 
 
-def _output_size(n, k, stride, padding):
-    return -(-n // stride) if padding == "same" else (n - k) // stride + 1
-
-
-def padding_diagram(cases, output_size=_output_size):
-    """One row per (n, k, stride, padding): pixels, TensorFlow's padding zeros (hatched) and every window."""
+def padding_diagram(cases):
+    """One row per (n, k, stride, padding, outputs): pixels, TensorFlow's padding zeros (hatched) and
+    every window."""
     fig, axes = plt.subplots(len(cases), 1, figsize=(8, 1.1 * len(cases) + 0.3))
     right = max(n for n, *_ in cases) + 2
-    for ax, (n, k, stride, padding) in zip(np.atleast_1d(axes), cases):
-        out = output_size(n, k, stride, padding)
+    for ax, (n, k, stride, padding, out) in zip(np.atleast_1d(axes), cases):
         total = max((out - 1) * stride + k - n, 0) if padding == "same" else 0
         before, after = total // 2, total - total // 2
         for i in range(-before, n + after):
@@ -110,7 +107,8 @@ def dense_cost(dense_params, conv_params=None, units=128):
     sides = np.arange(8, 257, 8)
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.plot(sides, [dense_params(int(s) ** 2, units) for s in sides], label=f"Dense({units}) on a gray s × s image")
-    ax.plot(sides, [dense_params(3 * int(s) ** 2, units) for s in sides], label=f"Dense({units}) on a color s × s image")
+    ax.plot(sides, [dense_params(3 * int(s) ** 2, units) for s in sides],
+            label=f"Dense({units}) on a color s × s image")
     if conv_params is not None:
         ax.plot(sides, [conv_params(3, 3, 1, units)] * len(sides), label=f"Conv2D({units}, 3 × 3) on a gray image")
     ax.axvline(28, color="0.5", ls=":")

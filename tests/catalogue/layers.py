@@ -167,6 +167,22 @@ def dense_per_neuron(x, W, b, activation=None):
     return z if activation is None else activation(z)
 
 
+def _act(activation):
+    return activation or (lambda z: z)
+
+
+def _conv_mistake(fixed_stride=None, fixed_padding=None, **mistake):
+    """conv2d_loops with a mistake: ``mistake`` keywords, or a stride or padding that ignores the caller's."""
+    def conv2d(image, kernel, stride=1, padding="valid"):
+        return conv2d_loops(image, kernel, fixed_stride or stride, fixed_padding or padding, **mistake)
+    return conv2d
+
+
+def _first_image(fn):
+    """``fn`` applied to the first image of the batch only."""
+    return lambda x, *args, **kwargs: fn(A(x)[:1], *args, **kwargs)
+
+
 def _kernels(**changes):
     kernels = {name: A(values, float) for name, values in SETOSA.items()}
     kernels.update(changes)
@@ -174,13 +190,14 @@ def _kernels(**changes):
 
 
 MUTANTS = [
-    Case("dense", "bias forgotten", lambda x, W, b, activation=None: (activation or (lambda z: z))(A(x, float) @ A(W, float)),
+    Case("dense", "bias forgotten", lambda x, W, b, activation=None: _act(activation)(A(x, float) @ A(W, float)),
          message="bias b is missing"),
-    Case("dense", "W transposed", lambda x, W, b, activation=None: A(x, float) @ A(W, float).T + b, message="transposed"),
+    Case("dense", "W transposed", lambda x, W, b, activation=None: A(x, float) @ A(W, float).T + b,
+         message="transposed"),
     Case("dense", "activation ignored", lambda x, W, b, activation=None: A(x, float) @ A(W, float) + b,
          message="activation was not applied"),
     Case("dense", "activation before the bias",
-         lambda x, W, b, activation=None: (activation or (lambda z: z))(A(x, float) @ A(W, float)) + b,
+         lambda x, W, b, activation=None: _act(activation)(A(x, float) @ A(W, float)) + b,
          message="before adding the bias"),
     Case("dense", "returns a list", lambda x, W, b, activation=None: (A(x, float) @ A(W, float) + b).tolist(),
          message="list"),
@@ -201,18 +218,14 @@ MUTANTS = [
     Case("conv_output_size", "np.ceil float",
          lambda n, k, s, p: np.ceil(n / s) if p == "same" else np.floor((n - k) / s) + 1, message="whole number"),
 
-    Case("conv2d", "kernel flipped (true convolution)", lambda image, kernel, stride=1, padding="valid": conv2d_loops(image, kernel, stride, padding, flip=True),
-         message="kernel is flipped"),
-    Case("conv2d", "extra padding at the top/left",
-         lambda image, kernel, stride=1, padding="valid": conv2d_loops(image, kernel, stride, padding, extra_first=True), message="top/left"),
+    Case("conv2d", "kernel flipped (true convolution)", _conv_mistake(flip=True), message="kernel is flipped"),
+    Case("conv2d", "extra padding at the top/left", _conv_mistake(extra_first=True), message="top/left"),
     Case("conv2d", "cv2.filter2D's centred anchor", conv2d_opencv_default_anchor, message="top/left"),
     Case("conv2d", "padding ignores the stride", conv2d_stride_after, message="ignores the stride"),
-    Case("conv2d", "stride ignored", lambda image, kernel, stride=1, padding="valid": conv2d_loops(image, kernel, 1, padding), message="stride was ignored"),
-    Case("conv2d", "no padding for same", lambda image, kernel, stride=1, padding="valid": conv2d_loops(image, kernel, stride, "valid"),
-         message="'valid' result"),
+    Case("conv2d", "stride ignored", _conv_mistake(fixed_stride=1), message="stride was ignored"),
+    Case("conv2d", "no padding for same", _conv_mistake(fixed_padding="valid"), message="'valid' result"),
     Case("conv2d", "square kernels assumed", conv2d_square, message="raised ValueError"),
-    Case("conv2d", "np.zeros_like(image)",
-         lambda image, kernel, stride=1, padding="valid": conv2d_loops(image, kernel, stride, padding, out_like_image=True), message="zeros_like"),
+    Case("conv2d", "np.zeros_like(image)", _conv_mistake(out_like_image=True), message="zeros_like"),
 
     Case("kernels", "blur not divided by 16", args=(_kernels(blur=np.outer([1, 2, 1], [1, 2, 1]) * 1.0),),
          message="sum to 1"),
@@ -236,8 +249,7 @@ MUTANTS = [
     Case("conv2d_layer", "bias once per channel", layer_from(conv2d_windows, bias_once=False),
          message="once per input channel"),
 
-    Case("conv2d_layer", "first image of the batch only",
-         lambda x, kernels, bias, stride=1, padding="valid": conv2d_layer_einsum(A(x)[:1], kernels, bias, stride, padding),
+    Case("conv2d_layer", "first image of the batch only", _first_image(conv2d_layer_einsum),
          message="expected shape (2,"),
     Case("conv_params", "no bias", lambda kh, kw, c_in, c_out: kh * kw * c_in * c_out, message="biases are missing"),
     Case("conv_params", "input channels forgotten", lambda kh, kw, c_in, c_out: kh * kw * c_out + c_out,
@@ -252,8 +264,7 @@ MUTANTS = [
     Case("max_pool2d", "extra padding at the top/left", pool_loops(np.max, -np.inf, extra_first=True),
          message="top/left"),
     Case("max_pool2d", "reshape trick (no padding, no stride)", max_pool_reshape, message="'valid' result"),
-    Case("max_pool2d", "first image of the batch only",
-         lambda x, pool_size=2, stride=None, padding="valid": pool_loops(np.max, -np.inf)(A(x)[:1], pool_size, stride, padding),
+    Case("max_pool2d", "first image of the batch only", _first_image(pool_loops(np.max, -np.inf)),
          message="expected shape (2,"),
     Case("max_pool2d", "average instead of max", pool_loops(np.mean, np.nan), message="expected"),
 
