@@ -303,7 +303,7 @@ def projection(costs: dict[tuple[str, str], tuple[float, float]], measured: dict
     print(f"\nProjection for 100 participants x {len(names)} notebooks (a third of each kind): "
           f"{target:.0f} CPU seconds of notebooks, x {overhead:.2f} for `workshop grade` over the floor (CPU, "
           f"measured on {measured['notebooks']} notebooks), shared by C otherwise idle cores (one worker per "
-          "core; 06's kernel needs about 1.5 GB):")
+          "core, memory permitting):")
     print("\n| cores | projected minutes |\n|---|---|")
     for c in (2, 8, 32):
         print(f"| {c} | {target * overhead / c / 60:.1f} |")
