@@ -1,9 +1,12 @@
 """`workshop`: the instructor's and the self-study learner's command line.
 
     workshop release [ASSIGNMENT...] [--check]   nbgrader generate_assignment, source/ → release/
+    workshop release --exchange [--exchange-dir DIR]   ... and nbgrader release_assignment to a JupyterHub exchange
     workshop validate [ASSIGNMENT...]            source passes every test, release fails each with NotImplementedError
     workshop grade SUBMISSIONS [--feedback]      collect a folder or zip, nbgrader autograde, score table
         [--jobs N] [--dask ADDRESS] [--db URL] [--force] [--verbose]   on every core, a cluster, PostgreSQL
+    workshop grade --from-exchange [--exchange-dir DIR]   nbgrader collect from the exchange, then the same
+    workshop kit [--to dist/] [--with-wheels]    the participant kit: release notebooks + course wheel, folder and zip
     workshop feedback                            nbgrader generate_feedback for everything graded
     workshop export [--to grades.csv]            nbgrader export
     workshop overview                            which tasks the class found hard
@@ -28,6 +31,11 @@ def _release(args) -> int:
             print(problem)
         print("release/ is in sync with source/" if not problems else "run `workshop release` and commit release/")
         return 1 if problems else 0
+    if args.exchange:
+        from . import exchange
+        for path in exchange.release(args.assignments or None, args.exchange_dir):
+            print(f"released {path.name} to the exchange: {path}")
+        return 0
     for path in steps.release(args.assignments or None):
         print(f"wrote {path.relative_to(COURSE_ROOT)}")
     return 0
@@ -46,12 +54,28 @@ def _validate(args) -> int:
 def _grade(args) -> int:
     from .grading import feedback_for, grade_class, write_feedback
     from .report import score_table
-    results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout,
-                                 jobs=args.jobs, dask=args.dask, db_url=args.db, force=args.force)
+    if args.from_exchange == (args.submissions is not None):
+        raise ValueError("pass either a folder or zip of submissions, or --from-exchange")
+    if args.from_exchange:
+        from . import exchange
+        results, found = exchange.grade(args.assignment or None, args.exchange_dir, cell_timeout=args.timeout,
+                                        jobs=args.jobs)
+    else:
+        results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout,
+                                     jobs=args.jobs, dask=args.dask, db_url=args.db, force=args.force)
     print(score_table(results, found, seconds=args.verbose))
     if args.feedback:
         written = write_feedback(feedback_for(results), db_url=args.db)
         print(f"\nwrote {len(written)} feedback reports under feedback/")
+    return 0
+
+
+def _kit(args) -> int:
+    from . import kit
+    folder, archive = kit.build(args.to.resolve(), with_wheels=args.with_wheels)
+    print(f"wrote {folder} ({kit.size(folder) / 1e6:.1f} MB) and {archive} ({kit.size(archive) / 1e6:.1f} MB)")
+    wheel = kit.wheel_name()
+    print("participants run, in the kit folder: " + " ; ".join(kit.commands(wheel, args.with_wheels)))
     return 0
 
 
@@ -98,8 +122,8 @@ def _demo(args) -> int:
     print("3. grade: collect the zip, nbgrader autograde each notebook")
     results, found = grade_class(archive, only=names, cell_timeout=args.timeout)
     print("\n" + score_table(results, found) + "\n")
-    written = write_feedback(feedback_for(results))
-    print(f"4. feedback: {len(written)} HTML reports under feedback/ (hidden tests removed)")
+    reports = len(write_feedback(feedback_for(results)))
+    print(f"4. feedback: {reports} HTML reports under feedback/ (hidden tests removed)")
     print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
     with steps.api().gradebook as gb:
         print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
@@ -114,14 +138,19 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("release", help="regenerate release/ from source/")
     p.add_argument("assignments", nargs="*")
     p.add_argument("--check", action="store_true", help="fail if release/ differs from a fresh generation")
+    p.add_argument("--exchange", action="store_true", help="also release to nbgrader's exchange (JupyterHub)")
+    p.add_argument("--exchange-dir", type=Path, help="the exchange's root (default: nbgrader's, "
+                   "/usr/local/share/nbgrader/exchange)")
     p.set_defaults(run=_release)
 
     p = commands.add_parser("validate", help="source passes, release fails with NotImplementedError")
     p.add_argument("assignments", nargs="*")
     p.set_defaults(run=_validate)
 
-    p = commands.add_parser("grade", help="autograde a folder or zip of submissions")
-    p.add_argument("submissions", type=Path)
+    p = commands.add_parser("grade", help="autograde a folder or zip of submissions, or the exchange's")
+    p.add_argument("submissions", type=Path, nargs="?")
+    p.add_argument("--from-exchange", action="store_true", help="nbgrader collect from the exchange, then grade")
+    p.add_argument("--exchange-dir", type=Path, help="the exchange's root (default: nbgrader's)")
     p.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
     p.add_argument("--timeout", type=int, default=steps.CELL_TIMEOUT, help="seconds per cell")
     p.add_argument("--feedback", action="store_true", help="also write feedback HTML")
@@ -134,6 +163,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="regrade every submission, changed or not")
     p.add_argument("--verbose", action="store_true", help="show the seconds each notebook took to grade")
     p.set_defaults(run=_grade)
+
+    p = commands.add_parser("kit", help="the participant kit: release notebooks and the course wheel, no solutions")
+    p.add_argument("--to", type=Path, default=Path("dist"), help="where the folder and zip go (default: dist/)")
+    p.add_argument("--with-wheels", action="store_true",
+                   help="also pip download every dependency into the kit, for an offline install (about 550 MB)")
+    p.set_defaults(run=_kit)
 
     p = commands.add_parser("feedback", help="write feedback HTML for everything graded")
     p.set_defaults(run=_feedback)

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.plugins.export import CsvExportPlugin
+from traitlets.config import Config
 
 from .config import CELL_TIMEOUT, nbgrader_config, quiet_environment
 from .judge import unanswered_note
@@ -22,8 +23,9 @@ from .paths import COURSE_ROOT, assignments, notebook_path
 from .repair import Ungradable, repair
 
 
-def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, db_url: str | None = None) -> NbGraderAPI:
-    """nbgrader's API on the course directory ``root``, configured for this course.
+def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None,
+        db_url: str | None = None) -> NbGraderAPI:
+    """nbgrader's API on the course directory ``root``, configured for this course (``extra`` merged over it).
 
     The gradebook is ``root``/gradebook.db unless ``db_url`` names another (PostgreSQL, say)."""
     quiet_environment()
@@ -32,7 +34,9 @@ def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, db_url: str 
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
     with contextlib.redirect_stderr(io.StringIO()):
-        return NbGraderAPI(config=nbgrader_config(root, cell_timeout, db_url))
+        config = nbgrader_config(root, cell_timeout, db_url)
+        config.merge(extra or Config())
+        return NbGraderAPI(config=config)
 
 
 def _ok(result: dict, what: str) -> dict:

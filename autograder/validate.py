@@ -20,7 +20,8 @@ def execute(path: Path, timeout: int = 300, as_graded: bool = False) -> nbformat
     quiet_environment()
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   skip_cells_with_tag="skip-execution" if as_graded else "run-every-cell", extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(path.parent)}}).execute()
+                   skip_cells_with_tag="skip-execution" if as_graded else "run-every-cell",
+                   extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
 
 

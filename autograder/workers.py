@@ -53,7 +53,7 @@ def timed(graded: steps.Graded, seconds: float | None) -> Timed:
 def _context(settings: Settings):
     """nbgrader's API and the ledger, built once per worker process."""
     faster_nbgrader()
-    nbgrader = steps.api(Path(settings.root), settings.cell_timeout, settings.db_url)
+    nbgrader = steps.api(Path(settings.root), settings.cell_timeout, db_url=settings.db_url)
     # nbconvert checks the whole notebook against its schema after each of nbgrader's ~12 preprocessors;
     # once, after the last, finds the same invalid notebook.
     nbgrader.config.Exporter.optimistic_validation = True

@@ -76,7 +76,7 @@ def describe(value: Any, limit: int = 60) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim > 1 or value.size > 12:
             return f"an array of shape {value.shape} ({value.dtype})"
-        text = repr(np.round(value, 4).tolist())
+        text = repr((value if value.dtype.kind in "biu" else np.round(value, 4)).tolist())
         if len(text) > limit:
             return f"an array of shape {value.shape} ({value.dtype})"
         return text if value.dtype == np.float64 else f"np.array({text}, dtype={value.dtype})"

@@ -9,6 +9,7 @@ import numpy as np
 
 from course.answers import resolve
 from course.checking import ATOL, RTOL, CheckFailed, expect_answered, expect_array, signature
+from course.wire import Opaque
 
 
 def calls(name: str, cases: Iterable[tuple], **question: Any) -> list[dict]:
@@ -24,10 +25,14 @@ def answered(questions: list[dict], records: list[dict]) -> Iterator[tuple[list,
                           "run the notebook from the top and submit it again.")
     for question, record in zip(questions, records):
         args = resolve(question.get("args", []))
-        where = signature(question.get("name", "your function"), question.get("args", []))
+        where = signature(question.get("name", "your function"), question.get("args", []), question.get("kwargs"))
         if not isinstance(record, dict):
             raise CheckFailed(f"{where}: the recorded answer is not readable.")
-        yield args, where, expect_answered(record, where)
+        got = expect_answered(record, where)
+        if isinstance(got, Opaque):
+            raise CheckFailed(f"{where} returned {got.type_name}, which the grader cannot read; "
+                              "return the type the task asks for (a NumPy array, a number, a list).")
+        yield args, where, got
 
 
 def elementwise_inputs(seed: int, scale: float = 3.0, include_extremes: bool = True) -> Iterator[Any]:

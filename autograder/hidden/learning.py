@@ -1,23 +1,165 @@
-"""Hidden tests for 03-learning."""
+"""Hidden checks for 03-learning: questions for the kernel, judged here.
+
+The ``*_mistakes`` helpers compute what the classic slips return for the
+grader's inputs; the forward pass, gradient descent and backpropagation they
+need live here, on the grader's side, never in ``course``.
+"""
 import numpy as np
 
-from course.checking import CheckFailed, call, expect_array, learner_facing, signature
+from course.checking import CheckFailed, describe, expect_answered, expect_array, signature
 from course.checks import learning as public
 
+from ..questions import Check
 from ..reference import reference
-from .common import against_reference
+from .common import against_reference, answered, calls
+from .verdicts import judge_each
 
-SEED = 303
-XOR_SEEDS = (1, 2, 3)
+XOR_EPOCHS, XOR_RATE = 2000, 10.0
 
 
 def _ref():
     return reference("03-learning")
 
 
-def _pairs(seed):
+def _sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, float)))
+
+
+def _forward(params, x, output_sigmoid=True, hidden_sigmoid=True, biases=True):
+    """The two-layer net's output, optionally without a piece, as the classic mistakes compute it."""
+    hidden_act = _sigmoid if hidden_sigmoid else (lambda z: z)
+    output_act = _sigmoid if output_sigmoid else (lambda z: z)
+    x = np.asarray(x, float)
+    a1 = hidden_act(x @ params["W1"] + (params["b1"] if biases else 0))
+    return output_act(a1 @ params["W2"] + (params["b2"] if biases else 0)), a1
+
+
+# --- the classic mistakes, computed for the grader's inputs ---
+
+def mse_mistakes(y_true, y_pred):
+    error = np.asarray(y_true, float) - np.asarray(y_pred, float)
+    mistakes = {public.SUMMED: np.sum(error ** 2), public.ROOT: np.sqrt(np.mean(error ** 2)),
+                public.ABSOLUTE: np.mean(np.abs(error)), public.NOT_SQUARED: np.mean(error)}
+    if error.ndim > 1:
+        mistakes[public.PER_ROW] = np.mean(np.sum(error ** 2, axis=-1))
+    return mistakes
+
+
+def mse_gradient_mistakes(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    n = y_pred.size
+    mistakes = {public.GRADIENT_SIGN: 2 * (y_true - y_pred) / n, public.GRADIENT_TWO: (y_pred - y_true) / n,
+                public.GRADIENT_N: 2 * (y_pred - y_true)}
+    if y_pred.ndim > 1:
+        mistakes[public.GRADIENT_ROWS] = 2 * (y_pred - y_true) / len(y_pred)
+    return mistakes
+
+
+def cross_entropy_mistakes(y_true, probs, eps=1e-12):
+    y_true = np.asarray(y_true, float)
+    log_p = np.log(np.clip(np.asarray(probs, float), eps, 1.0))
+    per_sample = -np.sum(y_true * log_p, axis=-1)
+    with np.errstate(all="ignore"):
+        fixed_eps = -np.mean(np.sum(y_true * np.log(np.clip(np.asarray(probs, float), 1e-12, 1.0)), axis=-1))
+    return {public.CE_SUMMED: np.sum(per_sample), public.CE_ENTRIES: -np.mean(y_true * log_p),
+            public.CE_EPS: fixed_eps, public.CE_LOG: np.mean(per_sample) / np.log(10)}
+
+
+def gradient_descent_step_mistakes(w, b, x, y, learning_rate):
+    x, y, w = np.asarray(x, float), np.asarray(y, float), np.asarray(w, float)
+    error, m = x @ w + b - y, len(y)
+    grad_w, grad_b = 2 * x.T @ error / m, 2 * np.sum(error) / m
+    return {public.STEP_BIAS: (w - learning_rate * grad_w, b),
+            public.STEP_UPHILL: (w + learning_rate * grad_w, b + learning_rate * grad_b),
+            public.STEP_TWO: (w - learning_rate * grad_w / 2, b - learning_rate * grad_b / 2),
+            public.STEP_M: (w - learning_rate * grad_w * m, b - learning_rate * grad_b * m),
+            public.STEP_RATE: (w - grad_w, b - grad_b)}
+
+
+def _descend(x, y, learning_rate, epochs, after=False, update_bias=True):
+    """fit_linear's loop, optionally with one of its classic mistakes."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    w, b, losses = np.zeros(x.shape[1]), 0.0, []
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            if not after:
+                losses.append(np.mean((x @ w + b - y) ** 2))
+            error = x @ w + b - y
+            w = w - learning_rate * 2 * x.T @ error / len(y)
+            b = b - learning_rate * 2 * np.sum(error) / len(y) * update_bias
+            if after:
+                losses.append(np.mean((x @ w + b - y) ** 2))
+    return w, b, np.array(losses)
+
+
+def fit_linear_mistakes(x, y, learning_rate, epochs):
+    return {public.FIT_AFTER: _descend(x, y, learning_rate, epochs, after=True),
+            public.FIT_BIAS: _descend(x, y, learning_rate, epochs, update_bias=False)}
+
+
+def two_layer_forward_mistakes(params, x):
+    return {public.FORWARD_OUTPUT: _forward(params, x, output_sigmoid=False)[0],
+            public.FORWARD_HIDDEN: _forward(params, x, hidden_sigmoid=False)[0],
+            public.FORWARD_BIASES: _forward(params, x, biases=False)[0]}
+
+
+def _backprop(params, x, y, output_derivative=True, derivative_at_z=False):
+    """The gradients of mse, or what a classic slip in the chain rule gives."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    y_hat, a1 = _forward(params, x)
+    slope = (lambda a, z: z * (1 - z)) if derivative_at_z else (lambda a, z: a * (1 - a))
+    z2 = a1 @ params["W2"] + params["b2"]
+    d2 = 2 * (y_hat - y) / y_hat.size * (slope(y_hat, z2) if output_derivative else 1)
+    d1 = d2 @ params["W2"].T * slope(a1, x @ params["W1"] + params["b1"])
+    return {"W1": x.T @ d1, "b1": d1.sum(axis=0), "W2": a1.T @ d2, "b2": d2.sum(axis=0)}
+
+
+def two_layer_gradients_mistakes(params, x, y):
+    right = _backprop(params, x, y)
+    n, rows = np.size(y), len(y)
+
+    def scaled(factor):
+        return {k: v * factor for k, v in right.items()}
+
+    mistakes = {public.BACKPROP_UPHILL: scaled(-1), public.BACKPROP_TWO: scaled(0.5), public.BACKPROP_N: scaled(n),
+                public.BACKPROP_OUTPUT: _backprop(params, x, y, output_derivative=False),
+                public.BACKPROP_AT_Z: _backprop(params, x, y, derivative_at_z=True)}
+    if n != rows:
+        mistakes[public.BACKPROP_ROWS] = scaled(n / rows)
+    return mistakes
+
+
+def numerical_gradients(loss, params, h=1e-6):
+    """Central differences (loss(p + h) - loss(p - h)) / 2h for every entry of every parameter."""
+    grads = {}
+    for key in public.KEYS:
+        grads[key] = np.zeros(np.shape(params[key]))
+        for index in np.ndindex(grads[key].shape):
+            shifted = {k: np.array(v, float) for k, v in params.items()}
+            shifted[key][index] += h
+            up = loss(shifted)
+            shifted[key][index] -= 2 * h
+            grads[key][index] = (up - loss(shifted)) / (2 * h)
+    return grads
+
+
+# --- questions and judgements ---
+
+def _each(questions, records, where):
+    """(arguments, the learner's value) of each answer, described by ``where(args, kwargs)``;
+    the learner's message for the first that raised, warned or changed its input."""
+    if not isinstance(records, list) or len(records) != len(questions):
+        next(answered(questions, records))  # raises its message
+    for question, record in zip(questions, records):
+        args, kwargs = question.get("args", []), question.get("kwargs", {})
+        text = where(args, kwargs)
+        if not isinstance(record, dict):
+            raise CheckFailed(f"{text}: the recorded answer is not readable.")
+        yield args, kwargs, text, expect_answered(record, text)
+
+
+def _pairs(rng):
     """(y_true, y_pred) of every form the contract allows."""
-    rng = np.random.default_rng(seed)
     yield [1.0, 0.0, 1.0, 1.0], [0.9, 0.2, 0.4, 1.3]                     # lists
     yield 3.0, 1.0                                                        # scalars
     yield np.array([2, 0, -1]), np.array([1, 1, 1])                       # integers
@@ -27,24 +169,12 @@ def _pairs(seed):
     yield rng.random(6).astype(np.float32), rng.random(6).astype(np.float32)
 
 
-@learner_facing
-def mse(mse):
-    against_reference(mse, _ref().mse, _pairs(SEED), "mse", mistakes=public.mse_mistakes)
-
-
-@learner_facing
-def mse_gradient(mse_gradient):
-    against_reference(mse_gradient, _ref().mse_gradient, _pairs(SEED + 1), "mse_gradient",
-                      mistakes=public.mse_gradient_mistakes)
-
-
 def _one_hot(labels, k):
     return np.eye(k)[labels]
 
 
-def _classifications(seed):
+def _classifications(rng):
     """(y one-hot, probs[, eps]): random softmax outputs, then certain answers with zeros in them."""
-    rng = np.random.default_rng(seed)
     for m, k in [(5, 3), (1, 4), (12, 10)]:
         logits = rng.normal(0, 2, size=(m, k))
         probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
@@ -56,16 +186,18 @@ def _classifications(seed):
     yield y, y[[1, 2, 0]], 1e-7                                          # all wrong, Keras's eps
 
 
-@learner_facing
-def cross_entropy(cross_entropy):
+def _judge_cross_entropy(questions, records):
     with public.explain_log_zero():
-        against_reference(cross_entropy, _ref().cross_entropy, _classifications(SEED + 2), "cross_entropy",
-                          mistakes=public.cross_entropy_mistakes)
+        against_reference(questions, records, _ref().cross_entropy, mistakes=cross_entropy_mistakes)
 
 
-def _steps(seed):
+def _each_alone(judge):
+    """``judge`` on every answer alone, reporting the most telling failure (see ``judge_each``)."""
+    return lambda questions, records: judge_each(questions, records, judge)
+
+
+def _steps(rng):
     """(w, b, x, y, learning_rate) for one step of gradient descent."""
-    rng = np.random.default_rng(seed)
     yield np.zeros(1), 0.0, np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0]), 0.1
     for m, n in [(5, 1), (10, 3), (30, 2)]:
         yield rng.normal(size=n), float(rng.normal()), rng.normal(size=(m, n)), rng.normal(size=m), 0.05
@@ -74,13 +206,9 @@ def _steps(seed):
     yield rng.normal(size=2), 0.2, rng.normal(size=(4, 2)), rng.normal(size=4), 0.0  # no step at all
 
 
-@learner_facing
-def gradient_descent_step(gradient_descent_step):
-    ref = _ref()
-    for args in _steps(SEED + 3):
-        where = signature("gradient_descent_step", args)
-        public.compare_step(call(gradient_descent_step, *args), ref.gradient_descent_step(*args), where,
-                            public.gradient_descent_step_mistakes(*args))
+def _judge_step(questions, records):
+    for args, _, where, got in _each(questions, records, lambda a, k: signature("gradient_descent_step", a)):
+        public.expect_step(got, _ref().gradient_descent_step(*args), where, gradient_descent_step_mistakes(*args))
 
 
 def _line_data(rng, m, n):
@@ -88,35 +216,52 @@ def _line_data(rng, m, n):
     return x, x @ rng.normal(size=n) + rng.normal() + rng.normal(0, 0.1, size=m)
 
 
-@learner_facing
-def fit_linear(fit_linear):
-    ref, rng = _ref(), np.random.default_rng(SEED + 4)
+def _ask_fit(rng):
     x1, y1 = _line_data(rng, 20, 1)
     x3, y3 = _line_data(rng, 30, 3)
-    cases = [(x1, y1, 0.05, 1), (x1, y1, 0.05, 15), (x3, y3, 0.1, 200),
-             (np.array([[0], [1], [2], [4]]), [1, 2, 2, 5], 0.02, 40)]       # integers and a list
-    for args in cases:
-        public.compare_fit(call(fit_linear, *args), ref.fit_linear(*args), signature("fit_linear", args),
-                           public.fit_linear_mistakes(*args), rtol=1e-6, atol=1e-8)
     x, y = _line_data(rng, 60, 2)
-    w, b, _ = call(fit_linear, x, y, 0.1, 300)
+    return calls("fit_linear", [(x1, y1, 0.05, 1), (x1, y1, 0.05, 15), (x3, y3, 0.1, 200),
+                                (np.array([[0], [1], [2], [4]]), [1, 2, 2, 5], 0.02, 40),  # integers and a list
+                                (x, y, 0.1, 300)])                       # long enough to reach least squares
+
+
+def _judge_fit(questions, records):
+    answers = list(_each(questions, records, lambda a, k: signature("fit_linear", a)))
+    for args, _, where, got in answers[:-1]:
+        public.expect_fit(got, _ref().fit_linear(*args), where, fit_linear_mistakes(*args), rtol=1e-6, atol=1e-8)
+    (x, y, _, _), _, where, got = answers[-1]
+    w, b, _ = public.expect_tuple(got, where, ("w", "b", "losses"))
     solution = np.linalg.lstsq(np.column_stack([x, np.ones(len(x))]), y, rcond=None)[0]
-    if not (np.allclose(w, solution[:-1], atol=1e-5) and np.isclose(b, solution[-1], atol=1e-5)):
-        raise CheckFailed(f"fit_linear(x (60, 2), y, 0.1, 300) ends at w = {np.round(w, 4).tolist()}, "
-                          f"b = {float(b):.4f}; the least-squares line (np.linalg.lstsq) is "
+    try:
+        w, b = np.asarray(w, dtype=float), float(b)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{where} returned w = {describe(w)}, b = {describe(b)}; expected an array w of "
+                          f"shape {solution[:-1].shape} and a number b.") from None
+    if not (w.shape == solution[:-1].shape and np.allclose(w, solution[:-1], atol=1e-5)
+            and np.isclose(b, solution[-1], atol=1e-5)):
+        raise CheckFailed(f"fit_linear(x (60, 2), y, 0.1, 300) ends at w = {describe(np.round(w, 4))}, "
+                          f"b = {b:.4f}; the least-squares line (np.linalg.lstsq) is "
                           f"w = {np.round(solution[:-1], 4).tolist()}, b = {solution[-1]:.4f}, "
                           "which gradient descent reaches long before 300 epochs.")
 
 
-@learner_facing
-def init_two_layer(init_two_layer):
-    for n_in, n_hidden, n_out, seed in [(2, 4, 1, 0), (3, 5, 2, 7), (8, 16, 3, 123), (1, 1, 1, 5)]:
-        public.expect_init(init_two_layer, n_in, n_hidden, n_out, seed)
+def _ask_init(rng):
+    questions = []
+    for n_in, n_hidden, n_out in [(2, 4, 1), (3, 5, 2), (8, 16, 3), (1, 1, 1)]:
+        seed = int(rng.integers(10_000))
+        questions += calls("init_two_layer", [(n_in, n_hidden, n_out, s) for s in (seed, seed, seed + 1)])
+    return questions
 
 
-def _networks(seed):
+def _judge_init(questions, records):
+    answers = list(_each(questions, records, lambda a, k: signature("init_two_layer", a)))
+    for first in range(0, len(answers), 3):
+        (args, _, _, params), (_, _, _, again), (_, _, _, other) = answers[first:first + 3]
+        public.expect_init(params, again, other, *args)
+
+
+def _networks(rng):
     """(params, x, y): random parameters (not an initialisation) and data, XOR first."""
-    rng = np.random.default_rng(seed)
     for m, n_in, n_hidden, n_out in [(4, 2, 4, 1), (5, 3, 3, 2), (1, 2, 2, 1), (6, 4, 5, 3)]:
         params = {"W1": rng.normal(size=(n_in, n_hidden)), "b1": rng.normal(size=n_hidden),
                   "W2": rng.normal(size=(n_hidden, n_out)), "b2": rng.normal(size=n_out)}
@@ -125,31 +270,72 @@ def _networks(seed):
         yield params, x, y
 
 
-@learner_facing
-def two_layer_forward(two_layer_forward):
+def _ask_forward(rng):
+    cases = [(p, x) for p, x, _ in _networks(rng)]
+    return calls("two_layer_forward", cases + [(cases[0][0], [[0, 1], [1, 1]])])  # a list of integers
+
+
+def _network_text(name, args):
+    return (f"{name}(params ({public.shapes_text(args[0])}), "
+            + ", ".join(f"{n} {np.shape(a)}" for n, a in zip(("x", "y"), args[1:])) + ")")
+
+
+def _judge_forward(questions, records):
+    for args, _, where, got in _each(questions, records, lambda a, k: _network_text("two_layer_forward", a)):
+        y_hat, _ = public.expect_tuple(got, where, ("y_hat", "cache"))
+        expect_array(y_hat, _ref().two_layer_forward(*args)[0], f"{where}[0] (y_hat)",
+                     mistakes=two_layer_forward_mistakes(*args))
+
+
+def _mse_of(x, y):
+    """The loss of a network's parameters on (x, y), by the reference's forward pass."""
     ref = _ref()
-    cases = [(p, x) for p, x, _ in _networks(SEED + 5)] + [(next(_networks(SEED + 5))[0], [[0, 1], [1, 1]])]
-    for params, x in cases:
-        where = f"two_layer_forward(params ({public.shapes_text(params)}), x {np.shape(x)})"
-        y_hat, _ = public.expect_tuple(call(two_layer_forward, params, x), where, ("y_hat", "cache"))
-        expect_array(y_hat, ref.two_layer_forward(params, x)[0], f"{where}[0] (y_hat)",
-                     mistakes=public.two_layer_forward_mistakes(params, x))
+    return lambda params: ref.mse(y, ref.two_layer_forward(params, x)[0])
 
 
-@learner_facing
-def two_layer_gradients(two_layer_gradients):
+def _judge_gradients(questions, records):
     ref = _ref()
-    for params, x, y in _networks(SEED + 6):
-        where = f"two_layer_gradients(params ({public.shapes_text(params)}), x {np.shape(x)}, y {np.shape(y)})"
-        got = call(two_layer_gradients, params, x, y)
-        mistakes = public.two_layer_gradients_mistakes(params, x, y)
-        public.compare_gradients(got, ref.two_layer_gradients(params, x, y), where, mistakes)
-        loss = lambda p: ref.mse(y, ref.two_layer_forward(p, x)[0])  # noqa: E731
-        public.compare_gradients(got, public.numerical_gradients(loss, params), where, mistakes, rtol=1e-5,
-                                 atol=1e-8, what="(expected: the slope measured numerically by central differences)")
+    for (params, x, y), _, where, got in _each(questions, records,
+                                              lambda a, k: _network_text("two_layer_gradients", a)):
+        mistakes = two_layer_gradients_mistakes(params, x, y)
+        public.expect_gradients(got, ref.two_layer_gradients(params, x, y), where, mistakes)
+        public.expect_gradients(got, numerical_gradients(_mse_of(x, y), params), where, mistakes, rtol=1e-5,
+                                atol=1e-8, what="(expected: the slope measured numerically by central differences)")
 
 
-@learner_facing
-def train_xor(train_xor):
-    for seed in XOR_SEEDS:
-        public.expect_xor(train_xor, 2000, 10.0, seed, _ref().two_layer_forward)
+def _ask_xor(rng):
+    return [{"name": "train_xor", "args": [], "kwargs": {"epochs": XOR_EPOCHS, "learning_rate": XOR_RATE,
+                                                          "seed": int(seed)}}
+            for seed in rng.choice(10_000, size=3, replace=False)]
+
+
+def _xor_text(args, kwargs):
+    return "train_xor(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
+
+
+def _judge_xor(questions, records):
+    """Falling losses, and the returned network, run here, answers XOR on the truth table."""
+    for _, kwargs, where, got in _each(questions, records, _xor_text):
+        params, losses, hidden = public.expect_training(got, where, kwargs["epochs"])
+        with np.errstate(all="ignore"):
+            rounded = np.round(np.asarray(_ref().two_layer_forward(params, public.XOR_X)[0], float)).ravel()
+        public.expect_xor(rounded, losses, where, hidden)
+
+
+CHECKS = {
+    "test_mse": Check(lambda rng: calls("mse", _pairs(rng)),
+                      _each_alone(lambda q, r: against_reference(q, r, _ref().mse, mistakes=mse_mistakes))),
+    "test_mse_gradient": Check(lambda rng: calls("mse_gradient", _pairs(rng)),
+                               _each_alone(lambda q, r: against_reference(q, r, _ref().mse_gradient,
+                                                                          mistakes=mse_gradient_mistakes))),
+    "test_cross_entropy": Check(lambda rng: calls("cross_entropy", _classifications(rng)),
+                                _each_alone(_judge_cross_entropy)),
+    "test_gradient_descent_step": Check(lambda rng: calls("gradient_descent_step", _steps(rng)),
+                                        _each_alone(_judge_step)),
+    "test_fit_linear": Check(_ask_fit, _judge_fit),
+    "test_init_two_layer": Check(_ask_init, _judge_init),
+    "test_two_layer_forward": Check(_ask_forward, _each_alone(_judge_forward)),
+    "test_two_layer_gradients": Check(lambda rng: calls("two_layer_gradients", _networks(rng)),
+                                      _each_alone(_judge_gradients)),
+    "test_train_xor": Check(_ask_xor, _judge_xor),
+}

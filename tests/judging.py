@@ -1,0 +1,93 @@
+"""One real grading through nbgrader of three submissions of an assignment:
+solved, one catalogue mistake, one correct alternative; and every check judged on hostile answers
+(tests/test_judge_*.py)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from autograder.grading import grade_class
+from autograder.paths import SOURCE, notebook_path
+from autograder.questions import checks
+from autograder.sample_class import solved
+from autograder.validate import graded_cells
+from course import wire
+from course.checking import CheckFailed, describe
+
+
+def edited(assignment: str, grade_id: str, *replacements: tuple[str, str]) -> nbformat.NotebookNode:
+    """The solved release notebook with each (old, new) replaced in the solution cell ``grade_id``."""
+    notebook = solved(assignment)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    for old, new in replacements:
+        assert cell.source.count(old) == 1, f"{grade_id}: {old!r} is not once in its solution"
+        cell.source = cell.source.replace(old, new)
+    return notebook
+
+
+def points(assignment: str) -> dict[str, float]:
+    """Points of each test cell, by grade id."""
+    notebook = nbformat.read(notebook_path(assignment), as_version=4)
+    return {grade_id: cell.metadata.nbgrader["points"] for grade_id, cell in graded_cells(notebook).items()}
+
+
+def grade(tmp: Path, assignment: str, submissions: dict[str, nbformat.NotebookNode]):
+    """Grade ``submissions`` (student → notebook) in a fresh course; the course root and results by student."""
+    root = tmp / "course"
+    shutil.copytree(SOURCE / assignment, root / "source" / assignment)
+    folder = tmp / "submitted"
+    for student, notebook in submissions.items():
+        (folder / student).mkdir(parents=True)
+        nbformat.write(notebook, folder / student / notebook_path(assignment).name)
+    results, _ = grade_class(folder, root=root, cell_timeout=60, progress=False, jobs=1)
+    return root, {r.student: r for r in results}
+
+
+def verdicts(root: Path, student: str, assignment: str) -> dict[str, dict]:
+    """The Judge's verdicts of one notebook, by grade id."""
+    data = json.loads((root / "verdicts" / student / f"{assignment}.json").read_text())
+    assert (data["student"], data["assignment"]) == (student, assignment)
+    return {cell["grade_id"]: cell for cell in data["cells"]}
+
+
+def error_text(root: Path, student: str, assignment: str, grade_id: str) -> str:
+    """The error outputs of a test cell in the autograded notebook, as one text."""
+    path = root / "autograded" / student / assignment / notebook_path(assignment).name
+    cell = graded_cells(nbformat.read(path, as_version=4))[grade_id]
+    return "\n".join(f"{o.get('ename', '')}: {o.get('evalue', '')}" for o in cell.outputs
+                     if o.output_type == "error")
+
+
+class Strange:
+    """A value whose type cannot travel: it arrives as an Opaque name."""
+
+
+def _params(w1):
+    return {"W1": w1, "b1": np.zeros(4), "W2": np.zeros((4, 1)), "b2": np.zeros(1)}
+
+
+HOSTILE = [None, "text", Strange(), {"a": 1}, {"W1": Strange()}, [[1.0, 2.0], [3.0]], [None] * 3, ["a", "b"],
+           np.array([1 + 2j]), np.array([True, False]), np.zeros((0,)), np.zeros((3, 3, 3, 3)), 1e308, -np.inf,
+           (None, None), (np.zeros(3), "b", [1, 2]), (np.array([1j]), 1j), _params(np.ones((2, 4), bool)),
+           (_params(np.full((2, 4), np.inf)), np.linspace(1.0, 0.1, 2000)), {k: 1 for k in "ab"}]
+
+
+def judge_hostile(assignment: str) -> list[str]:
+    """Each check judged on each hostile value as every answer: what went wrong other than a verdict."""
+    problems = []
+    for grade_id, check in checks(assignment).items():
+        questions = check.ask(np.random.default_rng(0))
+        for value in HOSTILE:
+            records = wire.loads(wire.dumps([{"value": value, "mutated": False}] * len(questions)))
+            try:
+                check.judge(questions, records)
+                problems.append(f"{grade_id}: {describe(value)} passed")
+            except (CheckFailed, NotImplementedError):
+                pass
+            except Exception as error:  # a crash instead of a message
+                problems.append(f"{grade_id}: {describe(value)} crashed with {type(error).__name__}: {error}")
+    return problems

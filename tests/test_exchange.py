@@ -1,0 +1,90 @@
+"""nbgrader's exchange on a shared JupyterHub, with a local exchange folder: the instructor
+releases, participants fetch and submit through nbgrader's own exchange classes (what
+JupyterLab's Assignment List calls), and `workshop grade --from-exchange` grades them."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange import ExchangeFactory
+from traitlets.config import Config
+
+from autograder.cli import main
+from autograder.config import COURSE_ID
+from autograder.sample_class import _solutions
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def workshop(course: Path, *argv: str) -> str:
+    """The `workshop` command, run on the course folder ``course`` as an instructor would."""
+    env = {**os.environ, "WORKSHOP_COURSE_ROOT": str(course), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", *argv], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def participant(student: str, exchange: Path, home: Path, action: str, assignment: str = "01-neurons"):
+    """One participant's nbgrader exchange action ('List', 'FetchAssignment', 'Submit') in ``home``."""
+    c = Config()
+    c.Exchange.root = str(exchange)
+    c.Exchange.assignment_dir = str(home)
+    c.Exchange.cache = str(home / ".nbgrader_cache")
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.assignment_id = assignment
+    c.CourseDirectory.student_id = student  # nbgrader's --student; on a hub it is the user's name
+    app = getattr(ExchangeFactory(config=c), action)(
+        coursedir=CourseDirectory(config=c), authenticator=Authenticator(config=c), config=c)
+    return app.start()
+
+
+def test_release_fetch_submit_collect_grade(course, tmp_path):
+    exchange = tmp_path / "exchange"
+    out = workshop(course, "release", "01-neurons", "--exchange", "--exchange-dir", str(exchange))
+    outbound = exchange / COURSE_ID / "outbound" / "01-neurons"
+    assert f"released 01-neurons to the exchange: {outbound}" in out
+    released = (outbound / "neurons.ipynb").read_text()
+    assert "raise NotImplementedError()" in released and "BEGIN SOLUTION" not in released
+
+    listed = participant("ada-lovelace", exchange, tmp_path / "ada", "List")
+    assert [(a["course_id"], a["assignment_id"], a["status"]) for a in listed] == [
+        (COURSE_ID, "01-neurons", "released")]
+
+    solutions = _solutions("01-neurons")
+    for student, solve in (("ada-lovelace", True), ("grace-hopper", False)):
+        home = tmp_path / student
+        participant(student, exchange, home, "FetchAssignment")
+        path = home / "01-neurons" / "neurons.ipynb"
+        notebook = nbformat.read(path, as_version=4)
+        if solve:
+            for cell in notebook.cells:
+                if cell.metadata.get("nbgrader", {}).get("solution"):
+                    cell.source = solutions[cell.metadata.nbgrader["grade_id"]]
+        nbformat.write(notebook, path)
+        participant(student, exchange, home, "Submit")
+    inbound = sorted(p.name.split("+")[0] for p in (exchange / COURSE_ID / "inbound").iterdir())
+    assert inbound == ["ada-lovelace", "grace-hopper"]
+
+    table = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30")
+    rows = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line.strip()}
+    assert rows["ada-lovelace"] == ["12/12", "12/12"], table
+    assert rows["grace-hopper"] == ["0/12", "0/12"], table
+    # nbgrader's collect kept each submission's timestamp beside the notebook it graded
+    for student in ("ada-lovelace", "grace-hopper"):
+        assert (course / "submitted" / student / "01-neurons" / "timestamp.txt").exists()
+        assert (course / "autograded" / student / "01-neurons" / "neurons.ipynb").exists()
+
+
+def test_grade_from_an_empty_exchange_is_one_line(tmp_path, capsys):
+    assert main(["grade", "--from-exchange", "--exchange-dir", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert f"no course {COURSE_ID} in the exchange" in err and err.count("\n") == 1
+
+
+def test_grade_needs_submissions_or_the_exchange(capsys):
+    assert main(["grade"]) == 2
+    assert "pass either a folder or zip of submissions, or --from-exchange" in capsys.readouterr().err

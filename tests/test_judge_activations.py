@@ -1,0 +1,46 @@
+"""02-activations graded for real through nbgrader: the kernel answers, the Judge decides."""
+import pytest
+
+from autograder.sample_class import solved
+from tests.judging import edited, error_text, grade, judge_hostile, points, verdicts
+
+pytestmark = pytest.mark.xdist_group("judge-activations")
+ASSIGNMENT = "02-activations"
+POINTS = points(ASSIGNMENT)
+MAX = sum(POINTS.values())
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return grade(tmp_path_factory.mktemp("judge-activations"), ASSIGNMENT, {
+        "solved": solved(ASSIGNMENT),
+        # the catalogue's "normalised over the whole array"
+        "mutant": edited(ASSIGNMENT, "softmax", ("np.max(z, axis=axis, keepdims=True)", "np.max(z)"),
+                         ("np.sum(e, axis=axis, keepdims=True)", "np.sum(e)")),
+        # the catalogue's sigmoid "through tanh"
+        "alternative": edited(ASSIGNMENT, "sigmoid", ("x = np.asarray(x, dtype=float)\n",
+                                                      "return 0.5 * (1 + np.tanh(np.asarray(x, dtype=float) / 2))\n")),
+    })
+
+
+def test_solved_and_alternative_get_full_marks(graded):
+    root, results = graded
+    for student in ("solved", "alternative"):
+        assert (results[student].score, results[student].max_score) == (MAX, MAX), results[student]
+        assert all(v["outcome"] == "passed" for v in verdicts(root, student, ASSIGNMENT).values())
+
+
+def test_a_mistake_loses_its_cell_with_the_message(graded):
+    root, results = graded
+    assert results["mutant"].score == MAX - POINTS["test_softmax"]
+    cells = verdicts(root, "mutant", ASSIGNMENT)
+    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_softmax"]
+    verdict = cells["test_softmax"]
+    assert verdict["outcome"] == "failed" and verdict["points"] == 0
+    assert "You normalised over the whole array" in verdict["message"]
+    assert verdict["diagnosis"].startswith("You normalised over the whole array")
+    assert "You normalised over the whole array" in error_text(root, "mutant", ASSIGNMENT, "test_softmax")
+
+
+def test_hostile_answers_get_a_message_never_a_crash():
+    assert judge_hostile(ASSIGNMENT) == []
