@@ -4,6 +4,7 @@
     workshop release --exchange [--exchange-dir DIR]   ... and nbgrader release_assignment to a JupyterHub exchange
     workshop validate [ASSIGNMENT...]            source passes every test, release fails each with NotImplementedError
     workshop grade SUBMISSIONS [--feedback]      collect a folder or zip, nbgrader autograde, score table
+        [--jobs N] [--dask ADDRESS] [--db URL] [--force] [--verbose]   on every core, a cluster, PostgreSQL
     workshop grade --from-exchange [--exchange-dir DIR]   nbgrader collect from the exchange, then the same
     workshop kit [--to dist/] [--with-wheels]    the participant kit: release notebooks + course wheel, folder and zip
     workshop feedback                            nbgrader generate_feedback for everything graded
@@ -16,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,10 +63,11 @@ def _grade(args) -> int:
                                         jobs=args.jobs)
     else:
         results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout,
-                                     jobs=args.jobs)
-    print(score_table(results, found))
+                                     jobs=args.jobs, dask=args.dask, db_url=args.db, force=args.force)
+    print(score_table(results, found, seconds=args.verbose))
     if args.feedback:
-        print(f"\nwrote {len(write_feedback(feedback_for(results)))} feedback reports under feedback/")
+        written = write_feedback(feedback_for(results), db_url=args.db)
+        print(f"\nwrote {len(written)} feedback reports under feedback/")
     return 0
 
 
@@ -167,7 +170,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
     p.add_argument("--timeout", type=int, default=steps.CELL_TIMEOUT, help="seconds per cell")
     p.add_argument("--feedback", action="store_true", help="also write feedback HTML")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks graded at once, one process each")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="notebooks graded at once by worker processes (default: one per core)")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="grade on a Dask cluster: tcp://HOST:8786, or local[:N] to start one here with N workers")
+    p.add_argument("--db", metavar="URL", help="the gradebook (default: sqlite:///gradebook.db in the course "
+                   "folder), e.g. postgresql+psycopg2://USER:PASSWORD@HOST/DB")
+    p.add_argument("--force", action="store_true", help="regrade every submission, changed or not")
+    p.add_argument("--verbose", action="store_true", help="show the seconds each notebook took to grade")
     p.set_defaults(run=_grade)
 
     p = commands.add_parser("kit", help="the participant kit: release notebooks and the course wheel, no solutions")

@@ -3,6 +3,8 @@
 The CLI passes it to nbgrader's API; ``nbgrader_config.py`` at the repository root
 loads it too, so plain ``nbgrader autograde`` behaves the same.
 """
+from __future__ import annotations
+
 import os
 import sys
 from pathlib import Path
@@ -53,13 +55,32 @@ AUTOGRADE_PREPROCESSORS = [AskQuestions, SandboxedExecute, Judge, LimitTextOutpu
                            CheckCellMetadata]
 
 
-def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT) -> Config:
-    """The course's nbgrader configuration, rooted at ``root``."""
+def gradebook_url(root: Path, db_url: str | None = None) -> str:
+    """The gradebook's SQLAlchemy URL: ``root``/gradebook.db (SQLite) unless ``db_url`` (or the
+    environment variable ``WORKSHOP_DB``, for every command) names another.
+
+    SQLite waits up to a minute for a lock, so parallel graders take turns writing. A plain
+    ``postgresql://`` would pick psycopg 3, which is not installed: it means psycopg2 here.
+    """
+    url = db_url or os.environ.get("WORKSHOP_DB") or f"sqlite:///{Path(root, 'gradebook.db')}"
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"--db {url} is not a database URL: use sqlite:///PATH or postgresql+psycopg2://USER@HOST/DB")
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg2://{rest}"
+    if scheme.startswith("postgres") and scheme != "postgresql+psycopg2":
+        raise ValueError(f"--db {scheme}:// needs a driver that is not installed: use postgresql+psycopg2://{rest}")
+    if scheme == "sqlite" and "timeout=" not in rest:
+        return f"{url}{'&' if '?' in rest else '?'}timeout=60"
+    return url
+
+
+def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT, db_url: str | None = None) -> Config:
+    """The course's nbgrader configuration, rooted at ``root``, its gradebook at ``db_url`` if given."""
     c = Config()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
-    # SQLite waits up to a minute for a lock, so parallel graders take turns writing.
-    c.CourseDirectory.db_url = f"sqlite:///{Path(root, 'gradebook.db')}?timeout=60"
+    c.CourseDirectory.db_url = gradebook_url(root, db_url)
     # Each cell gets a time limit; a cell that exceeds it is interrupted and the rest still runs.
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True

@@ -23,9 +23,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def score_table(results: list[Graded], found: Collection) -> str:
+def score_table(results: list[Graded], found: Collection, seconds: bool = False) -> str:
     """One row per participant (the name as submitted): a score per notebook, the total,
-    a line per problem, and a line when the kernels could not be sandboxed."""
+    a line per problem, and a line when the kernels could not be sandboxed.
+
+    With ``seconds``, each score is followed by the seconds its notebook took to grade."""
     assignments = sorted({r.assignment for r in results})
     max_scores = {r.assignment: r.max_score for r in results if r.max_score is not None}
     by_student = defaultdict(dict)
@@ -41,7 +43,8 @@ def score_table(results: list[Graded], found: Collection) -> str:
             if r is None or r.score is None:
                 cells.append("—")
             else:
-                cells.append(f"{r.score:g}/{r.max_score:g}")
+                took = getattr(r, "seconds", None) if seconds else None
+                cells.append(f"{r.score:g}/{r.max_score:g}" + (f" {took:.1f}s" if took is not None else ""))
                 total += r.score
             notes += [f"{name} / {assignment}: {_printable(n)}" for n in (r.notes if r else [])]
         rows.append([name, *cells, f"{total:g}/{maximum:g}" if maximum else "—"])

@@ -23,15 +23,18 @@ from .paths import COURSE_ROOT, assignments, notebook_path
 from .repair import Ungradable, repair
 
 
-def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None) -> NbGraderAPI:
-    """nbgrader's API on the course directory ``root``, configured for this course (``extra`` merged over it)."""
+def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None,
+        db_url: str | None = None) -> NbGraderAPI:
+    """nbgrader's API on the course directory ``root``, configured for this course (``extra`` merged over it).
+
+    The gradebook is ``root``/gradebook.db unless ``db_url`` names another (PostgreSQL, say)."""
     quiet_environment()
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader's own SQLAlchemy and nbformat deprecation chatter is not the instructor's business
     warnings.filterwarnings("ignore", module=r"nbgrader\..*|nbformat\..*|sqlalchemy\..*")
     warnings.filterwarnings("ignore", message=r".*(not in session|missing an id field).*")
     with contextlib.redirect_stderr(io.StringIO()):
-        config = nbgrader_config(root, cell_timeout)
+        config = nbgrader_config(root, cell_timeout, db_url)
         config.merge(extra or Config())
         return NbGraderAPI(config=config)
 
@@ -42,9 +45,9 @@ def _ok(result: dict, what: str) -> dict:
     return result
 
 
-def release(names: list[str] | None = None, root: Path = COURSE_ROOT) -> list[Path]:
+def release(names: list[str] | None = None, root: Path = COURSE_ROOT, db_url: str | None = None) -> list[Path]:
     """``nbgrader generate_assignment``: write release/ from source/ and record it in the gradebook."""
-    nbgrader = api(root)
+    nbgrader = api(root, db_url=db_url)
     written = []
     for name in names or assignments(root / "source"):
         _ok(nbgrader.generate_assignment(name, force=True, create=True), f"generate_assignment {name}")

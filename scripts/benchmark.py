@@ -1,30 +1,43 @@
-"""Speed and memory figures for the closing notes (a report, never a pass/fail test).
+"""Speed and memory figures for the README (a report, never a pass/fail test).
 
-    python scripts/benchmark.py [ASSIGNMENT...] [--class-size N]
+    python scripts/benchmark.py [--notebooks [ASSIGNMENT...]] [--sizes 12 48] [--grading 01-neurons ...]
+    python scripts/benchmark.py --judge [ASSIGNMENT...]
 
-1. Each solution notebook executed headless: wall time including kernel start (every cell,
-   and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
-2. Grading the sample class with `workshop grade` (serial and --jobs 2) against plain
-   `nbgrader autograde` on the same submissions, in the same process, and their ratio.
-3. The judge's cost: the same solved notebooks autograded with questions and judging
+1. (--notebooks) Each solution notebook executed headless: wall time including kernel start (every
+   cell, and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
+2. Grading at scale: one class (a third of the participants solved everything, a third every other
+   exercise, a third handed in the release untouched) at each size, graded in one run by plain serial
+   `nbgrader autograde`, `workshop grade` on every core, the floor (bare nbclient execution of the
+   same notebooks, as many at a time as there are cores) and `workshop grade --dask local:2`; the
+   grades must be identical in every mode; seconds per notebook per assignment.
+3. Projection: 100 participants x six notebooks on 2, 8 and 32 cores, from what each kind of
+   notebook of each assignment costs alone and the overhead measured in 2.
+
+4. (--judge) The judge's cost: the same solved notebooks autograded with questions and judging
    (the course's configuration) and without (nbgrader's own preprocessors), alternately.
 4. `workshop report` on a synthetic class (default 300 participants, all six notebooks).
 
     python scripts/benchmark.py --report-only [--report-class-size N]   just 4.
 5. Sandbox overhead: each solution notebook executed by the grader's Execute step under
    bubblewrap and without it (the same notebook, alternating, median of --repeats runs).
+
+Every mode runs with one thread per numerical library (autograder.workers.single_threaded), as
+`workshop grade` does.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import os
+import platform
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -32,9 +45,14 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.synthetic_class
 
 from autograder import class_report, steps  # noqa: E402
-from autograder.grading import grade_class  # noqa: E402
-from autograder.paths import SOURCE, assignments  # noqa: E402
-from autograder.sample_class import make_sample_class  # noqa: E402
+from autograder.collect import collect  # noqa: E402
+from autograder.config import gradebook_url  # noqa: E402
+from autograder.grading import prepare  # noqa: E402
+from autograder.ledger import Ledger  # noqa: E402
+from autograder.paths import RELEASE, SOURCE, assignments, notebook_path  # noqa: E402
+from autograder.sample_class import solved  # noqa: E402
+from autograder.validate import execute, graded_cells  # noqa: E402
+from autograder.workers import single_threaded  # noqa: E402
 
 RUN_ONE = """
 import resource, sys, time
@@ -60,48 +78,260 @@ def notebook_figures(names: list[str]) -> None:
         print(f"  {str(path.relative_to(SOURCE.parent)):<42} {seconds:>8} {graded:>7} {peak:>8} {errors:>7}")
 
 
+KINDS = ("solved", "half", "untouched")
+TIMEOUT = 20  # seconds per cell, in every mode
+
+
+def _kind(assignment: str, kind: str) -> nbformat.NotebookNode:
+    """A submission of one kind: every exercise solved, every other one, or the release untouched."""
+    if kind == "untouched":
+        return nbformat.read(notebook_path(assignment, RELEASE), as_version=4)
+    return solved(assignment, every=1 if kind == "solved" else 2)
+
+
+def _as_graded(assignment: str, notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with its test cells as nbgrader runs them: the source's, hidden tests included."""
+    tests = graded_cells(nbformat.read(notebook_path(assignment), as_version=4))
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in tests:
+            cell.source = tests[grade_id].source
+    return notebook
+
+
+def make_class(folder: Path, size: int, names: list[str]) -> dict[tuple[str, str], str]:
+    """``size`` participants, one subfolder each; (participant, assignment) → kind."""
+    kinds = {}
+    for index in range(size):
+        kind = KINDS[index % 3]
+        student = f"p{index:03d}-{kind}"
+        (folder / student).mkdir(parents=True)
+        for name in names:
+            nbformat.write(_kind(name, kind), folder / student / notebook_path(name).name)
+            kinds[student, name] = kind
+    return kinds
+
+
+def _template(tmp: Path, names: list[str]) -> Path:
+    """A course folder with the assignments released and recorded in its gradebook."""
+    root = tmp / "template"
+    for name in names:
+        shutil.copytree(SOURCE / name, root / "source" / name)
+    prepare(root, names, [], gradebook_url(root)).close()
+    return root
+
+
+def _copy(template: Path, target: Path) -> Path:
+    shutil.copytree(template, target)
+    return target
+
+
+def _environment(root: Path) -> dict[str, str]:
+    return {**os.environ, "WORKSHOP_COURSE_ROOT": str(root), "PYTHONWARNINGS": "ignore"}
+
+
+def _gradebook_scores(root: Path, pairs) -> dict[tuple[str, str], float | None]:
+    scores = {}
+    with steps.api(root).gradebook as gb:
+        for student, name in pairs:
+            try:
+                scores[student, name] = gb.find_submission_notebook(notebook_path(name).stem, name, student).score
+            except Exception:
+                scores[student, name] = None
+    return scores
+
+
+def plain_nbgrader(template: Path, tmp: Path, folder: Path, names: list[str]) -> dict:
+    """Serial `nbgrader autograde ASSIGNMENT` per assignment, on submissions collected beforehand."""
+    root = _copy(template, tmp / "nbgrader")
+    collect(folder, root / "submitted")
+    (root / "nbgrader_config.py").write_text(
+        "from pathlib import Path\nfrom autograder.config import nbgrader_config, quiet_environment\n"
+        f"quiet_environment()\nget_config().merge(nbgrader_config(Path(__file__).parent, {TIMEOUT}))\n")
+    per_assignment = {}
+    cpu, start = _children_cpu(), time.perf_counter()
+    for name in names:
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", name, "--force"], cwd=root,
+                       env=_environment(root), capture_output=True, check=False)
+        per_assignment[name] = time.perf_counter() - began
+    return {"seconds": time.perf_counter() - start, "cpu": _children_cpu() - cpu, "per_assignment": per_assignment,
+            "root": root}
+
+
+def workshop(template: Path, tmp: Path, folder: Path, label: str, *options: str) -> dict:
+    """`workshop grade FOLDER [OPTIONS]` as the instructor types it."""
+    root = _copy(template, tmp / label)
+    cpu, start = _children_cpu(), time.perf_counter()
+    done = subprocess.run([str(Path(sys.executable).parent / "workshop"), "grade", str(folder), "--timeout",
+                           str(TIMEOUT), *options], env=_environment(root), capture_output=True, text=True)
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
+    if done.returncode:
+        print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
+    ledger = Ledger(gradebook_url(root))
+    per_notebook = {job: entry["seconds"] for job, entry in ledger.graded().items()}
+    ledger.close()
+    return {"seconds": seconds, "cpu": cpu, "per_notebook": per_notebook, "root": root}
+
+
+def _ask(notebook: nbformat.NotebookNode, assignment: str, folder: Path) -> bool:
+    """The hidden checks' questions where the kernel looks for them, as in grading; False for an
+    assignment whose hidden checks still run in the kernel."""
+    try:
+        from autograder.judge import AskQuestions
+        AskQuestions().preprocess(notebook, {"nbgrader": {"assignment": assignment}, "metadata": {"path": str(folder)}})
+        return True
+    except (ImportError, AttributeError):
+        return False
+
+
+def _bare(path: str, assignment: str) -> tuple[float, float | None]:
+    """Execute one graded notebook with nbclient alone (its questions asked first, as in grading):
+    seconds, and for hidden checks run in the kernel its score (points of test cells that raised
+    nothing, nbgrader's score when stderr is ignored); None where the judge decides."""
+    single_threaded()
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(notebook, path)
+    start = time.perf_counter()
+    asked = _ask(notebook, assignment, Path(path).parent)
+    notebook = execute(Path(path), timeout=TIMEOUT, as_graded=True)
+    seconds = time.perf_counter() - start
+    if asked:
+        return seconds, None
+    score = sum(c.metadata.nbgrader.get("points", 0) for c in graded_cells(notebook).values()
+                if not any(o.output_type == "error" for o in c.outputs))
+    return seconds, float(score)
+
+
+def floor(graded: Path, tmp: Path, pairs, cores: int) -> dict:
+    """The bare nbclient execution of the notebooks nbgrader executed, ``cores`` at a time."""
+    target = tmp / "floor"
+    shutil.copytree(graded / "autograded", target)
+    paths = {job: str(target / job[0] / job[1] / notebook_path(job[1]).name) for job in pairs}
+    cpu, start = _children_cpu(), time.perf_counter()
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
+        done = dict(zip(paths, pool.map(_bare, paths.values(), [job[1] for job in paths])))
+    return {"seconds": time.perf_counter() - start, "cpu": _children_cpu() - cpu,
+            "per_notebook": {j: s for j, (s, _) in done.items()},
+            "scores": {j: score for j, (_, score) in done.items()}}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished descendant (grader, workers, kernels): what the load of other
+    programs on a shared machine does not inflate."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else float("nan")
+
+
+def grading_figures(names: list[str], size: int, cores: int, results: dict) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        kinds = make_class(tmp / "class", size, names)
+        template = _template(tmp, names)
+        pairs = sorted(kinds)
+        runs = {"nbgrader": plain_nbgrader(template, tmp, tmp / "class", names)}
+        runs["workshop"] = workshop(template, tmp, tmp / "class", "workshop")
+        runs["floor"] = floor(runs["workshop"]["root"], tmp, pairs, cores)
+        runs["dask"] = workshop(template, tmp, tmp / "class", "dask", "--dask", "local:2")
+        scores = {mode: _gradebook_scores(runs[mode]["root"], pairs) for mode in ("nbgrader", "workshop", "dask")}
+        judged = {job for job, score in runs["floor"]["scores"].items() if score is None}  # no score without nbgrader
+        scores["floor"] = {job: scores["nbgrader"][job] if job in judged else score
+                           for job, score in runs["floor"]["scores"].items()}
+    identical = all(scores[mode] == scores["nbgrader"] for mode in scores)
+    base = runs["nbgrader"]["seconds"]
+    rows = [("plain `nbgrader autograde`, serial", "nbgrader"), (f"`workshop grade` (every core: {cores})", "workshop"),
+            (f"floor: bare nbclient, {cores} at a time", "floor"), ("`workshop grade --dask local:2`", "dask")]
+    print(f"\n{size} participants x {', '.join(names)} = {len(pairs)} notebooks "
+          f"(a third solved, a third half, a third untouched); grades identical in every mode: "
+          f"{'yes' if identical else 'NO'}")
+    print("\n| how | seconds | vs serial nbgrader | vs floor | CPU seconds, all processes | CPU vs floor |"
+          "\n|---|---|---|---|---|---|")
+    for label, mode in rows:
+        seconds, cpu = runs[mode]["seconds"], runs[mode]["cpu"]
+        print(f"| {label} | {seconds:.1f} | {base / seconds:.2f}x | {seconds / runs['floor']['seconds']:.2f} | "
+              f"{cpu:.1f} | {cpu / runs['floor']['cpu']:.2f} |")
+    print("\nSeconds per notebook, by assignment (nbgrader: its wall time / notebooks, one at a time; "
+          f"workshop and floor: each notebook's own wall time, {cores} at a time)")
+    print("\n| assignment | nbgrader serial | workshop grade | floor |\n|---|---|---|---|")
+    count = {name: sum(1 for _, a in pairs if a == name) for name in names}
+    for name in names:
+        print(f"| {name} | {runs['nbgrader']['per_assignment'][name] / count[name]:.2f} | "
+              f"{_mean(s for (_, a), s in runs['workshop']['per_notebook'].items() if a == name):.2f} | "
+              f"{_mean(s for (_, a), s in runs['floor']['per_notebook'].items() if a == name):.2f} |")
+    if not identical:
+        for mode in scores:
+            different = {job: (scores["nbgrader"][job], scores[mode][job]) for job in pairs
+                         if scores[mode][job] != scores["nbgrader"][job]}
+            if different:
+                print(f"  {mode} differs from nbgrader on {len(different)}: {dict(list(different.items())[:5])}")
+    summary = {"size": size, "notebooks": len(pairs), "identical": identical,
+               "seconds": {mode: runs[mode]["seconds"] for mode in runs},
+               "cpu": {mode: runs[mode]["cpu"] for mode in runs},
+               "class_core_seconds": None, "kinds": {f"{s}|{a}": k for (s, a), k in kinds.items()}}
+    results.setdefault("grading", []).append(summary)
+    return summary
+
+
+def kind_costs(names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
+    """Wall and CPU seconds (kernel and client) to execute one notebook of each kind of each
+    assignment, as graded, alone."""
+    costs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            for kind in KINDS:
+                path = Path(tmp) / name / kind / notebook_path(name).name
+                path.parent.mkdir(parents=True)
+                nbformat.write(_as_graded(name, _kind(name, kind)), path)
+                own = resource.getrusage(resource.RUSAGE_SELF)
+                cpu = _children_cpu() + own.ru_utime + own.ru_stime
+                seconds = _bare(str(path), name)[0]
+                own = resource.getrusage(resource.RUSAGE_SELF)
+                costs[name, kind] = seconds, _children_cpu() + own.ru_utime + own.ru_stime - cpu
+    return costs
+
+
+def projection(costs: dict[tuple[str, str], tuple[float, float]], measured: dict, names: list[str]) -> None:
+    """100 participants x every assignment on C cores: the notebooks' own CPU seconds, times the
+    overhead of `workshop grade` over the floor as measured (in CPU seconds), shared by C idle cores."""
+    overhead = measured["cpu"]["workshop"] / measured["cpu"]["floor"]
+    target = 100 / 3 * sum(costs[name, kind][1] for name in names for kind in KINDS)
+    print("\nOne notebook alone, as graded (bare nbclient, kernel start included): wall seconds / CPU seconds")
+    print("\n| assignment | solved | half | untouched |\n|---|---|---|---|")
+    for name in names:
+        print(f"| {name} | " + " | ".join("{:.1f} / {:.1f}".format(*costs[name, kind]) for kind in KINDS) + " |")
+    print(f"\nProjection for 100 participants x {len(names)} notebooks (a third of each kind): "
+          f"{target:.0f} CPU seconds of notebooks, x {overhead:.2f} for `workshop grade` over the floor (CPU, "
+          f"measured on {measured['notebooks']} notebooks), shared by C otherwise idle cores (one worker per "
+          "core, memory permitting):")
+    print("\n| cores | projected minutes |\n|---|---|")
+    for c in (2, 8, 32):
+        print(f"| {c} | {target * overhead / c / 60:.1f} |")
+
+
+def describe_machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) / 1024 ** 2 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} cores ({model}), {memory:.0f} GB, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}; load average at start {load[0]:.1f}")
+
+
 def _course(tmp: Path, names: list[str]) -> Path:
     root = tmp / "course"
     for name in names:
         shutil.copytree(SOURCE / name, root / "source" / name)
     steps.release(names, root=root)
     return root
-
-
-def grading_figures(names: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        archive = make_sample_class(tmp / "class.zip", names)
-        count = sum(1 for n in zipfile.ZipFile(archive).namelist() if n.endswith(".ipynb"))
-
-        ours = _course(tmp / "ours", names)
-        start = time.perf_counter()
-        results, _ = grade_class(archive, root=ours, only=names, cell_timeout=20, progress=False)
-        workshop = time.perf_counter() - start
-
-        start = time.perf_counter()
-        grade_class(archive, root=_course(tmp / "parallel", names), only=names, cell_timeout=20,
-                    progress=False, jobs=2)
-        parallel = time.perf_counter() - start
-
-        plain = _course(tmp / "plain", names)
-        shutil.copytree(ours / "submitted", plain / "submitted")  # the same, already collected
-        (plain / "nbgrader_config.py").write_text(
-            "from pathlib import Path\nfrom autograder.config import nbgrader_config\n"
-            "get_config().merge(nbgrader_config(Path(__file__).parent, 20))\n")
-        start = time.perf_counter()
-        for name in names:
-            subprocess.run([sys.executable, "-m", "nbgrader", "autograde", name, "--force"], cwd=plain,
-                           capture_output=True, check=False)
-        nbgrader = time.perf_counter() - start
-
-    graded = sum(r.score is not None for r in results)
-    print(f"\nGrading the sample class: {count} notebook files ({graded} gradable) of {', '.join(names)}")
-    print(f"  workshop grade (collect zip + autograde + scores): {workshop:6.1f} s")
-    print(f"  workshop grade --jobs 2                         : {parallel:6.1f} s")
-    print(f"  plain nbgrader autograde (baseline)             : {nbgrader:6.1f} s")
-    print(f"  ratio workshop / nbgrader                       : {workshop / nbgrader:6.2f}")
-    print(f"  per notebook with workshop grade                : {workshop / max(graded, 1):6.1f} s")
 
 
 def judge_figures(names: list[str], rounds: int = 3) -> None:
@@ -199,29 +429,40 @@ def sandbox_figures(names: list[str], rounds: int = 3) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("assignments", nargs="*", help="default: all")
-    parser.add_argument("--judge", action="store_true", help="only the judge's cost, per assignment")
-    parser.add_argument("--grading", nargs="*", default=None,
-                        help="assignments for the grading comparison (default: the first two)")
+    parser.add_argument("--notebooks", nargs="*", default=None, help="section 1 for these assignments (none: all)")
+    parser.add_argument("--sizes", nargs="*", type=int, default=[12, 48], help="participants per class")
+    parser.add_argument("--grading", nargs="*", default=["01-neurons", "02-activations", "05-equalization"],
+                        help="assignments of the class graded in section 2")
+    parser.add_argument("--project", nargs="*", default=None,
+                        help="assignments of the projection in section 3 (default: all six)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--judge", nargs="*", default=None, help="only the judge's cost, for these assignments")
+    parser.add_argument("--sandbox", nargs="*", default=None, help="only the sandbox overhead, for these assignments")
+    parser.add_argument("--rounds", type=int, default=3, help="runs each way for the judge and sandbox figures")
     parser.add_argument("--report-class-size", type=int, default=300, help="participants for the report timing")
     parser.add_argument("--report-only", action="store_true", help="only time `workshop report`")
-    parser.add_argument("--sandbox", action="store_true", help="only the sandbox overhead, per assignment")
-    parser.add_argument("--rounds", type=int, default=3, help="runs each way for the judge and sandbox figures")
     args = parser.parse_args()
-    names = args.assignments or assignments()
     if args.report_only:
         return report_figures(args.report_class_size)
-    if args.judge or args.sandbox:
-        if args.judge:
-            judge_figures(names, args.rounds)
-        if args.sandbox:
-            sandbox_figures(names, args.rounds)
+    if args.judge is not None or args.sandbox is not None:
+        if args.judge is not None:
+            judge_figures(args.judge or assignments(), args.rounds)
+        if args.sandbox is not None:
+            sandbox_figures(args.sandbox or assignments(), args.rounds)
         return
-    notebook_figures(names)
-    grading_figures(args.grading or assignments()[:2])
-    judge_figures(names, args.rounds)
-    sandbox_figures(names, args.rounds)
-    report_figures(args.report_class_size)
+    single_threaded()
+    cores = os.cpu_count() or 1
+    print(f"Machine: {describe_machine()}")
+    if args.notebooks is not None:
+        notebook_figures(args.notebooks or assignments())
+    results = {"machine": describe_machine()}
+    measured = [grading_figures(args.grading, size, cores, results) for size in args.sizes]
+    project = args.project or assignments()
+    costs = kind_costs(sorted(set(project) | set(args.grading)))
+    projection(costs, measured[-1], project)
+    if args.json:
+        results["costs"] = {f"{a}|{k}": list(s) for (a, k), s in costs.items()}
+        args.json.write_text(json.dumps(results, indent=1))
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 
