@@ -89,7 +89,8 @@ class ClassReport:
     notes: list[str]  # one line each: graded, but worth knowing (restored cells, timeouts, stray files)
     leaderboards: dict[str, list[Ranked]]  # assignment → best first
     graded_at: tuple[datetime, datetime] | None
-    in_gradebook: int = 0  # participants the gradebook knows; the others had nothing graded
+    in_gradebook: int = 0  # participants the gradebook knows
+    with_scores: int = 0  # participants with at least one graded notebook
 
     @property
     def hardest(self) -> list[tuple[NotebookSummary, CellSummary]]:
@@ -274,7 +275,8 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
     times = [v.graded_at for vs in by_assignment.values() for v in vs if v.graded_at] or [
         when for assignment, when in notes_when.items() if assignment in scores]
     return ClassReport(participants, notebooks, ungradable, other, leaderboards,
-                       (min(times), max(times)) if times else None, in_gradebook)
+                       (min(times), max(times)) if times else None, in_gradebook,
+                       len({student for by_student in scores.values() for student in by_student}))
 
 
 # --- the terminal ------------------------------------------------------------------------------------
@@ -292,7 +294,7 @@ def _when(report: ClassReport) -> str:
 
 
 def _nothing_graded(report: ClassReport) -> str:
-    missing = len(report.participants) - report.in_gradebook
+    missing = len(report.participants) - report.with_scores
     return f" ({missing} with nothing graded)" if missing else ""
 
 

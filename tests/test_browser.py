@@ -213,7 +213,12 @@ def test_run_all_stops_at_the_first_unfinished_exercise_with_one_line(assignment
                                state="attached", timeout=10_000)
         page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=120_000)
         _record("06-pipeline: opening to first figure (s)", time.monotonic() - page.opened)
-    page.wait_for_selector(STDERR, state="attached", timeout=240_000)
+    try:
+        page.wait_for_selector(STDERR, state="attached", timeout=150_000)
+    except Exception:  # on a loaded machine the first kernel can miss Run All: screenshot, then once more
+        page.screenshot(path=str(ARTIFACTS / f"run-all-{assignment}-missed.png"))
+        _run_all_cells(page)
+        page.wait_for_selector(STDERR, state="attached", timeout=240_000)
     page.wait_for_selector(IDLE, state="attached", timeout=240_000)
     errors = [e.text_content().strip() for e in page.locator(STDERR).all()]
     assert len(errors) == 1, f"stderr before the first failure, or more than one failure: {errors}"

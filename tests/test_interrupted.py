@@ -31,7 +31,7 @@ def test_kill_9_mid_class_leaves_a_consistent_gradebook(course, tmp_path):
     for name in ("ada", "bob", "cy"):
         nbformat.write(_slow_solved(), folder / f"{name}_neurons.ipynb")
     env = {**os.environ, "WORKSHOP_COURSE_ROOT": str(course)}
-    command = [sys.executable, "-m", "autograder.cli", "grade", str(folder), "--timeout", "30"]
+    command = [sys.executable, "-m", "autograder.cli", "grade", str(folder), "--timeout", "30", "--jobs", "1"]
     grader = subprocess.Popen(command, cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     second = course / "autograded" / "bob" / "01-neurons"  # nbgrader starts bob once ada is saved
     deadline = time.monotonic() + 180

@@ -18,8 +18,7 @@ from autograder import steps
 from autograder.collect import Collection
 from autograder.execute import STOPPED, SandboxedExecute
 from autograder.limit_output import LimitTextOutput
-from autograder.paths import assignments
-from autograder.sandbox import GiB, exit_cause, grader_paths, judge_outside_kernel, python_paths, unavailable_reason
+from autograder.sandbox import GiB, exit_cause, python_paths, unavailable_reason
 from autograder.steps import Graded
 
 REPO = Path(steps.__file__).resolve().parents[1]
@@ -86,14 +85,6 @@ def test_the_kernel_sees_only_its_workspace_and_the_python_it_needs(tmp_path):
     assert visible <= {"course", ".venv"}, "the kernel sees the repository beyond the venv and the course package"
     assert {"submitted", "autograded", "gradebook.db", "verdicts"}.isdisjoint(visible)
     assert nb.metadata.workshop == {"sandboxed": True}
-
-
-@pytest.mark.parametrize("assignment", assignments())
-def test_grader_paths_close_once_the_judge_is_outside(assignment):
-    if judge_outside_kernel(assignment):
-        assert grader_paths(assignment) == []
-    else:  # hidden tests still in the kernel: it must read them, and nothing else of the repository
-        assert set(grader_paths(assignment)) == {str(REPO / "autograder"), str(REPO / "source")}
 
 
 @sandboxed
