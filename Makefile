@@ -43,4 +43,4 @@ benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf submitted autograded feedback gradebook.db demo .selfgrade
+	rm -rf submitted autograded feedback verdicts gradebook.db grading-notes.json demo .selfgrade
