@@ -334,32 +334,43 @@ def _course(tmp: Path, names: list[str]) -> Path:
     return root
 
 
-def judge_figures(names: list[str], rounds: int = 3) -> None:
+def alternately(name: str, configure: dict, rounds: int, tmp: Path) -> dict[str, list[float]]:
+    """Seconds of ``rounds`` autogrades of a solved ``name`` under each configuration, taking turns.
+
+    ``configure`` maps a label to a function that changes the course's nbgrader Config."""
     from nbgrader.apps import NbGraderAPI
 
     from autograder.config import nbgrader_config
-    from autograder.judge import AskQuestions, Judge
     from autograder.sample_class import solved
-    print(f"\nThe judge's cost: a solved notebook autograded {rounds} times each way, alternately (seconds each)")
+    root = _course(tmp / name, [name])
+    stem = next((SOURCE / name).glob("*.ipynb")).name
+    apis = {}
+    for label, change in configure.items():
+        (root / "submitted" / label / name).mkdir(parents=True)
+        nbformat.write(solved(name), root / "submitted" / label / name / stem)
+        config = nbgrader_config(root, 300)
+        change(config)
+        apis[label] = NbGraderAPI(config=config)
+    times: dict[str, list[float]] = {label: [] for label in configure}
+    for _ in range(rounds):
+        for label, api in apis.items():
+            start = time.perf_counter()
+            assert api.autograde(name, label, force=True, create=True)["success"]
+            times[label].append(time.perf_counter() - start)
+    return times
+
+
+def judge_figures(names: list[str], rounds: int = 3) -> None:
+    from autograder.judge import AskQuestions, Judge
+
+    def without_judge(config):  # nbgrader's own steps: execute, then grade the outputs
+        config.Autograde.autograde_preprocessors = [
+            p for p in config.Autograde.autograde_preprocessors if p not in (AskQuestions, Judge)]
+    print(f"\nThe judge's cost: a solved notebook autograded {rounds} times each way, alternately (fastest seconds)")
     print(f"  {'assignment':<18} {'judged':>8} {'not judged':>11} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            root = _course(Path(tmp) / name, [name])
-            stem = next((SOURCE / name).glob("*.ipynb")).name
-            for who in ("judged", "plain"):
-                (root / "submitted" / who / name).mkdir(parents=True)
-                nbformat.write(solved(name), root / "submitted" / who / name / stem)
-            judged_api = steps.api(root, 120)
-            config = nbgrader_config(root, 120)
-            config.Autograde.autograde_preprocessors = [  # nbgrader's own steps: execute, then grade the outputs
-                p for p in config.Autograde.autograde_preprocessors if p not in (AskQuestions, Judge)]
-            plain_api = NbGraderAPI(config=config)
-            times: dict[str, list[float]] = {"judged": [], "plain": []}
-            for _ in range(rounds):
-                for who, api in (("judged", judged_api), ("plain", plain_api)):
-                    start = time.perf_counter()
-                    assert api.autograde(name, who, force=True, create=True)["success"]
-                    times[who].append(time.perf_counter() - start)
+            times = alternately(name, {"judged": lambda config: None, "plain": without_judge}, rounds, Path(tmp))
             judged, plain = min(times["judged"]), min(times["plain"])
             print(f"  {name:<18} {judged:>8.2f} {plain:>11.2f} {judged / plain:>6.2f}")
 
@@ -393,10 +404,6 @@ def sandbox_figures(names: list[str], rounds: int = 3) -> None:
     bubblewrap and rlimits in a throwaway workspace, and with the sandbox off, alternately."""
     from statistics import median
 
-    from nbgrader.apps import NbGraderAPI
-
-    from autograder.config import nbgrader_config
-    from autograder.sample_class import solved
     from autograder.sandbox import unavailable_reason
     reason = unavailable_reason()
     if reason:
@@ -405,24 +412,14 @@ def sandbox_figures(names: list[str], rounds: int = 3) -> None:
     print(f"\nSandbox overhead: a solved notebook autograded {rounds} times each way, alternately, kernel start")
     print("included (median seconds); 'plain' is the same grading with the sandbox off")
     print(f"  {'assignment':<18} {'sandboxed':>10} {'plain':>8} {'overhead':>9}")
+
+    def sandboxed(on):
+        def change(config):
+            config.SandboxedKernelManager.sandbox = on
+        return change
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            root = _course(Path(tmp) / name, [name])
-            stem = next((SOURCE / name).glob("*.ipynb")).name
-            for who in ("boxed", "plain"):
-                (root / "submitted" / who / name).mkdir(parents=True)
-                nbformat.write(solved(name), root / "submitted" / who / name / stem)
-            apis = {}
-            for who, sandbox in (("boxed", True), ("plain", False)):
-                config = nbgrader_config(root, 300)
-                config.SandboxedKernelManager.sandbox = sandbox
-                apis[who] = NbGraderAPI(config=config)
-            times: dict[str, list[float]] = {"boxed": [], "plain": []}
-            for _ in range(rounds):
-                for who, api in apis.items():
-                    start = time.perf_counter()
-                    assert api.autograde(name, who, force=True, create=True)["success"]
-                    times[who].append(time.perf_counter() - start)
+            times = alternately(name, {"boxed": sandboxed(True), "plain": sandboxed(False)}, rounds, Path(tmp))
             boxed, plain = median(times["boxed"]), median(times["plain"])
             print(f"  {name:<18} {boxed:>10.2f} {plain:>8.2f} {100 * (boxed - plain) / plain:>8.1f}%")
 

@@ -29,6 +29,13 @@ def edited(assignment: str, grade_id: str, *replacements: tuple[str, str]) -> nb
     return notebook
 
 
+def replaced(assignment: str, grade_id: str, source: str) -> nbformat.NotebookNode:
+    """The solved release notebook with the solution cell ``grade_id`` replaced whole by ``source``."""
+    notebook = solved(assignment)
+    next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id).source = source
+    return notebook
+
+
 def points(assignment: str) -> dict[str, float]:
     """Points of each test cell, by grade id."""
     notebook = nbformat.read(notebook_path(assignment), as_version=4)
@@ -70,7 +77,8 @@ def _params(w1):
     return {"W1": w1, "b1": np.zeros(4), "W2": np.zeros((4, 1)), "b2": np.zeros(1)}
 
 
-HOSTILE = [None, "text", Strange(), {"a": 1}, {"W1": Strange()}, [[1.0, 2.0], [3.0]], [None] * 3, ["a", "b"],
+HOSTILE = [None, "text", Strange(), wire.Opaque("evil.Thing"), {"a": 1}, np.full((3, 3), np.nan), np.array(True),
+           {"W1": Strange()}, [[1.0, 2.0], [3.0]], [None] * 3, ["a", "b"],
            np.array([1 + 2j]), np.array([True, False]), np.zeros((0,)), np.zeros((3, 3, 3, 3)), 1e308, -np.inf,
            (None, None), (np.zeros(3), "b", [1, 2]), (np.array([1j]), 1j), _params(np.ones((2, 4), bool)),
            (_params(np.full((2, 4), np.inf)), np.linspace(1.0, 0.1, 2000)), {k: 1 for k in "ab"}]
@@ -82,12 +90,17 @@ def judge_hostile(assignment: str) -> list[str]:
     for grade_id, check in checks(assignment).items():
         questions = check.ask(np.random.default_rng(0))
         for value in HOSTILE:
-            records = wire.loads(wire.dumps([{"value": value, "mutated": False}] * len(questions)))
-            try:
-                check.judge(questions, records)
-                problems.append(f"{grade_id}: {describe(value)} passed")
-            except (CheckFailed, NotImplementedError):
-                pass
-            except Exception as error:  # a crash instead of a message
-                problems.append(f"{grade_id}: {describe(value)} crashed with {type(error).__name__}: {error}")
+            for sent in ([{"value": value, "mutated": False}] * len(questions), [value] * len(questions), value, []):
+                problems += _judged_badly(grade_id, check, questions, sent, describe(value))
     return problems
+
+
+def _judged_badly(grade_id, check, questions, sent, what) -> list[str]:
+    """[] when the judge answers ``sent`` with a learner's message, else what went wrong."""
+    try:
+        check.judge(questions, wire.loads(wire.dumps(sent)))
+        return [f"{grade_id}: {what} passed"]
+    except (CheckFailed, NotImplementedError):
+        return []
+    except Exception as error:  # a crash instead of a message
+        return [f"{grade_id}: {what} crashed with {type(error).__name__}: {error}"]
