@@ -57,13 +57,13 @@ def _grade(args) -> int:
     from .report import score_table
     if args.from_exchange == (args.submissions is not None):
         raise ValueError("pass either a folder or zip of submissions, or --from-exchange")
+    options = {"cell_timeout": args.timeout, "jobs": args.jobs, "dask": args.dask, "db_url": args.db,
+               "force": args.force}
     if args.from_exchange:
         from . import exchange
-        results, found = exchange.grade(args.assignment or None, args.exchange_dir, cell_timeout=args.timeout,
-                                        jobs=args.jobs)
+        results, found = exchange.grade(args.assignment or None, args.exchange_dir, **options)
     else:
-        results, found = grade_class(args.submissions, only=args.assignment or None, cell_timeout=args.timeout,
-                                     jobs=args.jobs, dask=args.dask, db_url=args.db, force=args.force)
+        results, found = grade_class(args.submissions, only=args.assignment or None, **options)
     print(score_table(results, found, seconds=args.verbose))
     if args.feedback:
         written = write_feedback(feedback_for(results), db_url=args.db)

@@ -65,9 +65,9 @@ def collect(names: list[str] | None = None, exchange_dir: Path | None = None, ro
 
 
 def grade(names: list[str] | None = None, exchange_dir: Path | None = None, root: Path = COURSE_ROOT,
-          cell_timeout: int = steps.CELL_TIMEOUT, progress: bool = True, jobs: int = 1
-          ) -> tuple[list[steps.Graded], Collection]:
-    """Collect from the exchange, then ``grade_class`` on what was collected."""
+          **options) -> tuple[list[steps.Graded], Collection]:
+    """Collect from the exchange, then ``grade_class`` on what was collected, with its ``options``
+    (``jobs``, ``dask``, ``db_url``, ``force``, ...)."""
     collected = collect(names, exchange_dir, root)
     if not collected:
         where = exchange_config(exchange_dir).Exchange.root
@@ -78,5 +78,4 @@ def grade(names: list[str] | None = None, exchange_dir: Path | None = None, root
         for (student, _), notebook in collected.items():
             (Path(tmp) / student).mkdir(exist_ok=True)
             shutil.copyfile(notebook, Path(tmp) / student / notebook.name)
-        return grade_class(Path(tmp), root, only=names or None, cell_timeout=cell_timeout,
-                           progress=progress, jobs=jobs)
+        return grade_class(Path(tmp), root, only=names or None, **options)

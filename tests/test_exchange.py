@@ -77,6 +77,11 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
     for student in ("ada-lovelace", "grace-hopper"):
         assert (course / "submitted" / student / "01-neurons" / "timestamp.txt").exists()
         assert (course / "autograded" / student / "01-neurons" / "neurons.ipynb").exists()
+    # the options of a folder's grading reach the exchange's too
+    elsewhere = tmp_path / "elsewhere.db"
+    again = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30",
+                     "--db", f"sqlite:///{elsewhere}", "--jobs", "1", "--force")
+    assert elsewhere.exists() and again == table
 
 
 def test_grade_from_an_empty_exchange_is_one_line(tmp_path, capsys):
