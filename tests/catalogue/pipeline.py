@@ -46,7 +46,7 @@ def trained():
     keras.utils.set_random_seed(0)
     model = ref.build_model()
     with quiet():
-        history = ref.train_model(model, x, y, epochs=8, seed=0)
+        history = ref.train_model(model, x, y, epochs=6, seed=0)
     return model, history
 
 
