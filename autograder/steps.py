@@ -109,9 +109,6 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if not result["success"]:
         graded.notes.append(f"could not be graded: {_reason(result)}")
         return graded
-    silent = unanswered_note(Path(nbgrader.coursedir.root), student, assignment)
-    if silent:
-        graded.notes.append(silent)
     with nbgrader.gradebook as gb:
         submission = gb.find_submission_notebook(notebook, assignment, student)
         graded.score, graded.max_score = submission.score, submission.max_score
@@ -124,6 +121,9 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     stopped = autograded.metadata.get("workshop", {}).get("stopped")
     if stopped:
         graded.notes.append(f"{stopped}; the cells after it scored 0")
+    else:  # a stopped kernel's later cells are silent anyway: one note says it
+        silent = unanswered_note(Path(nbgrader.coursedir.root), student, assignment)
+        graded.notes += [silent] if silent else []
     if manual:
         graded.notes.append(f"needs manual grading: {', '.join(manual)}")
     return graded

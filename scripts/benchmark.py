@@ -1,7 +1,6 @@
 """Speed and memory figures for the README (a report, never a pass/fail test).
 
     python scripts/benchmark.py [--notebooks [ASSIGNMENT...]] [--sizes 12 48] [--grading 01-neurons ...]
-    python scripts/benchmark.py --judge [ASSIGNMENT...]
 
 1. (--notebooks) Each solution notebook executed headless: wall time including kernel start (every
    cell, and as graded: without the optional cells tagged ``skip-execution``), the kernel's peak memory.
@@ -13,13 +12,15 @@
 3. Projection: 100 participants x six notebooks on 2, 8 and 32 cores, from what each kind of
    notebook of each assignment costs alone and the overhead measured in 2.
 
-4. (--judge) The judge's cost: the same solved notebooks autograded with questions and judging
-   (the course's configuration) and without (nbgrader's own preprocessors), alternately.
-4. `workshop report` on a synthetic class (default 300 participants, all six notebooks).
+Separately, each alone:
 
-    python scripts/benchmark.py --report-only [--report-class-size N]   just 4.
-5. Sandbox overhead: each solution notebook executed by the grader's Execute step under
-   bubblewrap and without it (the same notebook, alternating, median of --repeats runs).
+    python scripts/benchmark.py --judge [ASSIGNMENT...]      the judge's cost: the same solved notebooks
+        autograded with questions and judging (the course's configuration) and without (nbgrader's own
+        preprocessors), alternately
+    python scripts/benchmark.py --sandbox [ASSIGNMENT...]    the sandbox's cost: each solution notebook
+        executed by the grader's Execute step under bubblewrap and without it, alternately
+    python scripts/benchmark.py --report-only [--report-class-size N]   `workshop report` on a
+        synthetic class (default 300 participants, all six notebooks)
 
 Every mode runs with one thread per numerical library (autograder.workers.single_threaded), as
 `workshop grade` does.

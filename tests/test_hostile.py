@@ -326,6 +326,8 @@ def test_case(graded, case):
     if expected.note:
         assert any(expected.note in line for line in lines), f"{case}: expected {expected.note!r} in {lines}"
     assert not any("KeyError" in line or "nbgrader failed" in line for line in lines), lines
+    if "the kernel " in (expected.note or ""):  # a stopped kernel: one note, not one more for its silent cells
+        assert not any("no answers from" in line for line in lines), lines
     if expected.score is not None:  # the table, the gradebook and the export agree
         row = next(line for line in graded.stdout.splitlines() if line.startswith(case + "  "))
         assert f"{expected.score:g}/{MAX:g}" in row
