@@ -42,9 +42,11 @@ GiB, MiB = 1 << 30, 1 << 20
 HOME = "/home/participant"          # the kernel's home inside the sandbox (a private tmpfs)
 WORKSPACE = f"{HOME}/work"          # the kernel's working folder inside the sandbox
 NOBODY = 65534
-# The environment a grading kernel gets: nothing of the instructor's but these.
+# The environment a grading kernel gets: nothing of the instructor's but these. Grading is headless
+# (figures drawn with Agg, none rendered into the notebook) and single-threaded (autograder.workers).
 PASSED_ENVIRONMENT = ("LANG", "LC_ALL", "TZ", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS",
-                      "MPLBACKEND", "OMP_NUM_THREADS", "NBGRADER_EXECUTION", "PYTHONHASHSEED")
+                      "MPLBACKEND", "WORKSHOP_HEADLESS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                      "MKL_NUM_THREADS", "NBGRADER_EXECUTION", "PYTHONHASHSEED")
 # Of /etc, only what the dynamic linker, Python and time zones read.
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "passwd", "group",
        "nsswitch.conf", "alternatives", "mime.types")
