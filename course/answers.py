@@ -121,12 +121,23 @@ def ask(question: dict, subjects: tuple) -> dict:
         return respond(target, *args, name=question.get("name"), **kwargs)
 
 
+def _questions(path: Path) -> dict:
+    """The grader's questions, read once per kernel (06's are tens of MB) unless the file changed."""
+    stat = path.stat()
+    return _read_questions(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_questions(path: str, mtime_ns: int, size: int) -> dict:
+    return wire.load(Path(path))
+
+
 def answer(grade_id: str, *subjects: Any) -> None:
     """Answer the grader's questions for the test cell ``grade_id`` (nothing when not graded)."""
     where = folder()
     if not (where / "questions.npz").is_file():
         return
-    questions = wire.load(where / "questions.npz")
+    questions = _questions(where / "questions.npz")
     records = [ask(question, subjects) for question in questions["cells"].get(grade_id, [])]
     target = where / "answers" / f"{grade_id}.npz"
     content = {"token": questions["token"], "grade_id": grade_id, "answers": records}
