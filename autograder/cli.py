@@ -7,7 +7,8 @@
         [--jobs N] [--dask ADDRESS] [--db URL] [--force] [--verbose]   on every core, a cluster, PostgreSQL
     workshop grade --from-exchange [--exchange-dir DIR]   nbgrader collect from the exchange, then the same
     workshop kit [--to dist/] [--with-wheels]    the participant kit: release notebooks + course wheel, folder and zip
-    workshop feedback                            nbgrader generate_feedback for everything graded
+    workshop feedback [--exchange [--exchange-dir DIR]]   nbgrader generate_feedback for everything graded,
+                                                 and release_feedback to the exchange
     workshop export [--to grades.csv]            nbgrader export
     workshop overview                            which tasks the class found hard
     workshop report [--to report.html]           the class's scores, mistakes and best models, with pictures
@@ -87,6 +88,13 @@ def _feedback(args) -> int:
     paths = write_feedback(graded)
     for path in paths:
         print(f"wrote {path.relative_to(COURSE_ROOT)}")
+    if args.exchange:
+        from . import exchange
+        written = [(path.parent.parent.name, path.parent.name) for path in paths]
+        released, skipped = exchange.release_feedback(written, args.exchange_dir)
+        for line in skipped:
+            print(f"not released: {line}")
+        print(f"released {len(released)} feedback reports to the exchange: participants press Fetch Feedback")
     return 0
 
 
@@ -187,6 +195,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_kit)
 
     p = commands.add_parser("feedback", help="write feedback HTML for everything graded")
+    p.add_argument("--exchange", action="store_true", help="also release it to nbgrader's exchange (JupyterHub)")
+    p.add_argument("--exchange-dir", type=Path, help="the exchange's root (default: nbgrader's)")
     p.set_defaults(run=_feedback)
 
     p = commands.add_parser("export", help="write the grades as CSV")

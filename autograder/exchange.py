@@ -4,7 +4,8 @@
 participants fetch and submit them from JupyterLab's Assignment List (nbgrader
 ``fetch_assignment`` and ``submit``); ``grade`` collects the latest submission of each
 (nbgrader ``collect``, into ``submitted/`` with its timestamp) and grades them exactly as
-``workshop grade`` grades a folder.
+``workshop grade`` grades a folder; ``release_feedback`` hands each participant's feedback back
+(nbgrader ``release_feedback``; they press "Fetch Feedback").
 """
 from __future__ import annotations
 
@@ -79,3 +80,20 @@ def grade(names: list[str] | None = None, exchange_dir: Path | None = None, root
             (Path(tmp) / student).mkdir(exist_ok=True)
             shutil.copyfile(notebook, Path(tmp) / student / notebook.name)
         return grade_class(Path(tmp), root, only=names or None, **options)
+
+
+def release_feedback(graded: list[tuple[str, str]], exchange_dir: Path | None = None, root: Path = COURSE_ROOT
+                     ) -> tuple[list[tuple[str, str]], list[str]]:
+    """``nbgrader release_feedback`` for each (student, assignment) with feedback written that came
+    through the exchange; what was released, and a one-line reason for each that was not."""
+    nbgrader = steps.api(root, extra=exchange_config(exchange_dir))
+    released, skipped = [], []
+    for student, assignment in graded:
+        folder = root / "feedback" / student / assignment
+        if not (folder / "submission_secret.txt").is_file():  # nbgrader names the file by the secret
+            skipped.append(f"{student} / {assignment}: not submitted through the exchange; "
+                           "hand the feedback HTML back another way")
+            continue
+        steps._ok(nbgrader.release_feedback(assignment, student), f"release_feedback {student}/{assignment}")
+        released.append((student, assignment))
+    return released, skipped

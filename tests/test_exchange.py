@@ -83,6 +83,16 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
                      "--db", f"sqlite:///{elsewhere}", "--jobs", "1", "--force")
     assert elsewhere.exists() and again == table
 
+    # feedback back through the exchange: each participant fetches their own, hidden tests removed
+    out = workshop(course, "feedback", "--exchange", "--exchange-dir", str(exchange))
+    assert "released 2 feedback reports to the exchange" in out, out
+    for student, score in (("ada-lovelace", "Score: 12.0 / 12.0"), ("grace-hopper", "Score: 0.0 / 12.0")):
+        participant(student, exchange, tmp_path / student, "FetchFeedback")
+        fetched = list((tmp_path / student / "01-neurons" / "feedback").glob("*/neurons.html"))
+        assert len(fetched) == 1, fetched
+        html = fetched[0].read_text()
+        assert score in html and "BEGIN HIDDEN TESTS" not in html and "answer(" not in html
+
 
 def test_grade_from_an_empty_exchange_is_one_line(tmp_path, capsys):
     assert main(["grade", "--from-exchange", "--exchange-dir", str(tmp_path / "nowhere")]) == 2
