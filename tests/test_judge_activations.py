@@ -58,3 +58,10 @@ def test_the_overflow_advice_reaches_the_feedback_and_costs_sigmoid_only(graded)
     text = html.read_text()
     assert "exp(1000) overflows: exponentiate only -|x|" in text
     assert "answer(" not in text and "HIDDEN TESTS" not in text
+
+
+def test_grading_is_headless(graded):
+    """The kernel draws with Agg: the 16 figures of 02 cost nothing to render into the graded notebook."""
+    root, _ = graded
+    text = (root / "autograded" / "solved" / ASSIGNMENT / "activations.ipynb").read_text()
+    assert '"execution_count": ' in text and "image/png" not in text
