@@ -94,6 +94,10 @@ def release_feedback(graded: list[tuple[str, str]], exchange_dir: Path | None = 
             skipped.append(f"{student} / {assignment}: not submitted through the exchange; "
                            "hand the feedback HTML back another way")
             continue
-        steps._ok(nbgrader.release_feedback(assignment, student), f"release_feedback {student}/{assignment}")
+        try:
+            steps._ok(nbgrader.release_feedback(assignment, student), f"release_feedback {student}/{assignment}")
+        except RuntimeError as error:  # one participant's files never stop the others' feedback
+            skipped.append(f"{student} / {assignment}: {str(error).splitlines()[0]}")
+            continue
         released.append((student, assignment))
     return released, skipped

@@ -92,6 +92,10 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
         assert len(fetched) == 1, fetched
         html = fetched[0].read_text()
         assert score in html and "BEGIN HIDDEN TESTS" not in html and "answer(" not in html
+    # one participant's broken files cost only their own feedback
+    (course / "autograded" / "grace-hopper" / "01-neurons" / "timestamp.txt").unlink()
+    out = workshop(course, "feedback", "--exchange", "--exchange-dir", str(exchange))
+    assert "released 1 feedback reports" in out and "not released: grace-hopper / 01-neurons: " in out, out
 
 
 def test_grade_from_an_empty_exchange_is_one_line(tmp_path, capsys):
