@@ -300,21 +300,25 @@ def kind_costs(names: list[str]) -> dict[tuple[str, str], tuple[float, float]]:
 
 
 def projection(costs: dict[tuple[str, str], tuple[float, float]], measured: dict, names: list[str]) -> None:
-    """100 participants x every assignment on C cores: the notebooks' own CPU seconds, times the
-    overhead of `workshop grade` over the floor as measured (in CPU seconds), shared by C idle cores."""
-    overhead = measured["cpu"]["workshop"] / measured["cpu"]["floor"]
-    target = 100 / 3 * sum(costs[name, kind][1] for name in names for kind in KINDS)
+    """100 participants x every assignment on C cores: the notebooks' own CPU seconds plus what
+    `workshop grade` spent per notebook beyond the floor as measured (CPU seconds: nbgrader's passes,
+    the questions and the judge, about the same for a short notebook as for a long one), shared by
+    C idle cores."""
+    notebooks = 100 * len(names)
+    extra = (measured["cpu"]["workshop"] - measured["cpu"]["floor"]) / measured["notebooks"]
+    own = 100 / 3 * sum(costs[name, kind][1] for name in names for kind in KINDS)
+    total = own + extra * notebooks
     print("\nOne notebook alone, as graded (bare nbclient, kernel start included): wall seconds / CPU seconds")
     print("\n| assignment | solved | half | untouched |\n|---|---|---|---|")
     for name in names:
         print(f"| {name} | " + " | ".join("{:.1f} / {:.1f}".format(*costs[name, kind]) for kind in KINDS) + " |")
-    print(f"\nProjection for 100 participants x {len(names)} notebooks (a third of each kind): "
-          f"{target:.0f} CPU seconds of notebooks, x {overhead:.2f} for `workshop grade` over the floor (CPU, "
-          f"measured on {measured['notebooks']} notebooks), shared by C otherwise idle cores (one worker per "
-          "core, memory permitting):")
+    print(f"\nProjection for 100 participants x {len(names)} notebooks (a third of each kind): {own:.0f} CPU "
+          f"seconds of notebooks, plus {extra:.2f} s per notebook for `workshop grade` beyond the floor (CPU, "
+          f"measured on {measured['notebooks']} notebooks): {total:.0f} s, {total / own:.3f} x the floor, shared "
+          "by C otherwise idle cores (one worker per core, memory permitting):")
     print("\n| cores | projected minutes |\n|---|---|")
     for c in (2, 8, 32):
-        print(f"| {c} | {target * overhead / c / 60:.1f} |")
+        print(f"| {c} | {total / c / 60:.1f} |")
 
 
 def describe_machine() -> str:
