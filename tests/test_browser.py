@@ -119,6 +119,7 @@ def open_notebook(lab, browser, request):
         page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{path}?token={lab['token']}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
         page.wait_for_selector(IDLE, state="attached")
+        _select_kernel(page, wait=1_000)
         page.locator(".jp-Notebook .jp-Cell").first.click()  # the notebook has the focus
         pages.append(page)
         return page
@@ -157,6 +158,23 @@ def _run_all_cells(page) -> None:
                 raise
 
 
+def _select_kernel(page, wait: int = 0) -> None:
+    """Accept JupyterLab's "Select Kernel" dialog if it is up: a lab still loading its kernel specs
+    asks instead of starting the notebook's kernel (as a participant would, press Select)."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if wait:
+        try:
+            dialog.wait_for(state="visible", timeout=wait)
+        except Timeout:
+            return
+    if dialog.count():
+        dialog.locator(".jp-mod-accept").click()
+        dialog.wait_for(state="detached")
+        page.wait_for_selector(IDLE, state="attached")
+
+
 def _cell(page, text: str):
     """The code cell whose source contains ``text``."""
     return page.locator(".jp-CodeCell").filter(has=page.locator(".jp-Editor", has_text=text)).first
@@ -164,6 +182,7 @@ def _cell(page, text: str):
 
 def _run(page, cell, source: str | None = None) -> str:
     """Run ``cell`` (typing ``source`` into it first), wait for it to finish; its output's text."""
+    _select_kernel(page)
     editor = cell.locator(".cm-content")
     editor.click()
     if source is not None:
