@@ -69,6 +69,27 @@ def error_text(root: Path, student: str, assignment: str, grade_id: str) -> str:
                      if o.output_type == "error")
 
 
+def expect_full_marks(root: Path, results: dict, assignment: str, *students: str) -> None:
+    """Each of ``students`` earned every point, every cell's verdict ``passed``."""
+    full = sum(points(assignment).values())
+    for student in students:
+        assert (results[student].score, results[student].max_score) == (full, full), results[student]
+        assert all(v["outcome"] == "passed" for v in verdicts(root, student, assignment).values()), student
+
+
+def expect_only_cell_lost(root: Path, results: dict, assignment: str, student: str, grade_id: str,
+                          diagnosis: str) -> None:
+    """``student`` lost exactly ``grade_id``'s points, its verdict, message and graded notebook
+    starting with ``diagnosis``."""
+    assert results[student].score == sum(points(assignment).values()) - points(assignment)[grade_id]
+    cells = verdicts(root, student, assignment)
+    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == [grade_id]
+    verdict = cells[grade_id]
+    assert verdict["outcome"] == "failed" and verdict["points"] == 0
+    assert verdict["diagnosis"].startswith(diagnosis) and diagnosis in verdict["message"]
+    assert error_text(root, student, assignment, grade_id) == f"CheckFailed: {verdict['message']}"
+
+
 class Strange:
     """A value whose type cannot travel: it arrives as an Opaque name."""
 

@@ -3,12 +3,17 @@ import pytest
 
 from autograder.grading import write_feedback
 from autograder.sample_class import solved
-from tests.judging import edited, error_text, grade, judge_hostile, points, verdicts
+from tests.judging import (
+    edited,
+    expect_full_marks,
+    expect_only_cell_lost,
+    grade,
+    judge_hostile,
+    verdicts,
+)
 
 pytestmark = pytest.mark.xdist_group("judge-activations")
 ASSIGNMENT = "02-activations"
-POINTS = points(ASSIGNMENT)
-MAX = sum(POINTS.values())
 
 
 @pytest.fixture(scope="module")
@@ -28,22 +33,11 @@ def graded(tmp_path_factory):
 
 
 def test_solved_and_alternative_get_full_marks(graded):
-    root, results = graded
-    for student in ("solved", "alternative"):
-        assert (results[student].score, results[student].max_score) == (MAX, MAX), results[student]
-        assert all(v["outcome"] == "passed" for v in verdicts(root, student, ASSIGNMENT).values())
+    expect_full_marks(*graded, ASSIGNMENT, "solved", "alternative")
 
 
 def test_a_mistake_loses_its_cell_with_the_message(graded):
-    root, results = graded
-    assert results["mutant"].score == MAX - POINTS["test_softmax"]
-    cells = verdicts(root, "mutant", ASSIGNMENT)
-    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_softmax"]
-    verdict = cells["test_softmax"]
-    assert verdict["outcome"] == "failed" and verdict["points"] == 0
-    assert "You normalised over the whole array" in verdict["message"]
-    assert verdict["diagnosis"].startswith("You normalised over the whole array")
-    assert "You normalised over the whole array" in error_text(root, "mutant", ASSIGNMENT, "test_softmax")
+    expect_only_cell_lost(*graded, ASSIGNMENT, "mutant", "test_softmax", "You normalised over the whole array")
 
 
 def test_hostile_answers_get_a_message_never_a_crash():

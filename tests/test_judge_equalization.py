@@ -3,11 +3,16 @@ grader's process. A solved notebook, a known mistake and a correct alternative."
 import pytest
 
 from autograder.sample_class import solved
-from tests.judging import error_text, grade, judge_hostile, points, replaced, verdicts
+from tests.judging import (
+    expect_full_marks,
+    expect_only_cell_lost,
+    grade,
+    judge_hostile,
+    replaced,
+)
 
 pytestmark = pytest.mark.xdist_group("judge-equalization")
 ASSIGNMENT = "05-equalization"
-POINTS = points(ASSIGNMENT)
 SCALED_BY_256 = "Scaled by 256; the brightest level is 255 (levels - 1)."
 
 # tests/catalogue/equalization.py "scaled by 256"
@@ -36,22 +41,11 @@ def graded(tmp_path_factory):
 
 
 def test_solved_and_alternative_get_full_marks(graded):
-    root, results = graded
-    for student in ("ada", "cyd"):
-        assert (results[student].score, results[student].max_score) == (sum(POINTS.values()),) * 2, student
-        outcomes = {g: v["outcome"] for g, v in verdicts(root, student, ASSIGNMENT).items()}
-        assert outcomes == dict.fromkeys(POINTS, "passed")
+    expect_full_marks(*graded, ASSIGNMENT, "ada", "cyd")
 
 
 def test_mistake_loses_its_cell_with_the_diagnosis(graded):
-    root, results = graded
-    assert results["bob"].score == sum(POINTS.values()) - POINTS["test_equalize_like_opencv"]
-    cells = verdicts(root, "bob", ASSIGNMENT)
-    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_equalize_like_opencv"]
-    failed = cells["test_equalize_like_opencv"]
-    assert failed["outcome"] == "failed" and failed["points"] == 0
-    assert failed["diagnosis"] == SCALED_BY_256 and SCALED_BY_256 in failed["message"]
-    assert error_text(root, "bob", ASSIGNMENT, "test_equalize_like_opencv") == f"CheckFailed: {failed['message']}"
+    expect_only_cell_lost(*graded, ASSIGNMENT, "bob", "test_equalize_like_opencv", SCALED_BY_256)
 
 
 def test_hostile_answers_get_messages_not_crashes():

@@ -3,11 +3,16 @@ in the grader's process. A solved notebook, a known mistake and a correct altern
 import pytest
 
 from autograder.sample_class import solved
-from tests.judging import error_text, grade, judge_hostile, points, replaced, verdicts
+from tests.judging import (
+    expect_full_marks,
+    expect_only_cell_lost,
+    grade,
+    judge_hostile,
+    replaced,
+)
 
 pytestmark = pytest.mark.xdist_group("judge-layers")
 ASSIGNMENT = "04-layers"
-POINTS = points(ASSIGNMENT)
 
 # tests/catalogue/layers.py "bias forgotten"
 DENSE_WITHOUT_BIAS = '''def dense(x, W, b, activation=None):
@@ -38,22 +43,11 @@ def graded(tmp_path_factory):
 
 
 def test_solved_and_alternative_get_full_marks(graded):
-    root, results = graded
-    for student in ("ada", "cyd"):
-        assert (results[student].score, results[student].max_score) == (sum(POINTS.values()),) * 2, student
-        outcomes = {g: v["outcome"] for g, v in verdicts(root, student, ASSIGNMENT).items()}
-        assert outcomes == dict.fromkeys(POINTS, "passed")
+    expect_full_marks(*graded, ASSIGNMENT, "ada", "cyd")
 
 
 def test_mistake_loses_its_cell_with_the_diagnosis(graded):
-    root, results = graded
-    assert results["bob"].score == sum(POINTS.values()) - POINTS["test_dense"]
-    cells = verdicts(root, "bob", ASSIGNMENT)
-    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_dense"]
-    failed = cells["test_dense"]
-    assert failed["outcome"] == "failed" and failed["points"] == 0
-    assert failed["diagnosis"] == "The bias b is missing." and "The bias b is missing." in failed["message"]
-    assert error_text(root, "bob", ASSIGNMENT, "test_dense") == f"CheckFailed: {failed['message']}"
+    expect_only_cell_lost(*graded, ASSIGNMENT, "bob", "test_dense", "The bias b is missing.")
 
 
 def test_hostile_answers_get_messages_not_crashes():

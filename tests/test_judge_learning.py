@@ -3,12 +3,16 @@
 import pytest
 
 from autograder.sample_class import solved
-from tests.judging import edited, error_text, grade, judge_hostile, points, verdicts
+from tests.judging import (
+    edited,
+    expect_full_marks,
+    expect_only_cell_lost,
+    grade,
+    judge_hostile,
+)
 
 pytestmark = pytest.mark.xdist_group("judge-learning")
 ASSIGNMENT = "03-learning"
-POINTS = points(ASSIGNMENT)
-MAX = sum(POINTS.values())
 SUMMED = "The losses of the samples are summed"
 
 
@@ -25,21 +29,11 @@ def graded(tmp_path_factory):
 
 
 def test_solved_and_alternative_get_full_marks(graded):
-    root, results = graded
-    for student in ("solved", "alternative"):
-        assert (results[student].score, results[student].max_score) == (MAX, MAX), results[student]
-        assert all(v["outcome"] == "passed" for v in verdicts(root, student, ASSIGNMENT).values())
+    expect_full_marks(*graded, ASSIGNMENT, "solved", "alternative")
 
 
 def test_a_mistake_loses_its_cell_with_the_message(graded):
-    root, results = graded
-    assert results["mutant"].score == MAX - POINTS["test_cross_entropy"]
-    cells = verdicts(root, "mutant", ASSIGNMENT)
-    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_cross_entropy"]
-    verdict = cells["test_cross_entropy"]
-    assert verdict["outcome"] == "failed" and verdict["points"] == 0
-    assert SUMMED in verdict["message"] and verdict["diagnosis"].startswith(SUMMED)
-    assert SUMMED in error_text(root, "mutant", ASSIGNMENT, "test_cross_entropy")
+    expect_only_cell_lost(*graded, ASSIGNMENT, "mutant", "test_cross_entropy", SUMMED)
 
 
 def test_hostile_answers_get_a_message_never_a_crash():
