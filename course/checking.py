@@ -35,6 +35,11 @@ class CheckFailed(AssertionError):
         return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
 
 
+def with_hint(failure: CheckFailed, hint: str) -> CheckFailed:
+    """The same verdict with ``hint`` (what is special about the input) added."""
+    return CheckFailed(f"{failure} {hint}".strip(), failure.diagnosis)
+
+
 class NotImplementedError(builtins.NotImplementedError):  # noqa: A001 - same name on purpose
     """An exercise still to do: same name as the builtin, shown without a traceback."""
 

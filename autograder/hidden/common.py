@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from course.answers import resolve
-from course.checking import ATOL, RTOL, CheckFailed, expect_answered, expect_array, signature
+from course.checking import ATOL, RTOL, CheckFailed, expect_answered, expect_array, signature, with_hint
 from course.wire import Opaque
 
 
@@ -17,21 +17,26 @@ def calls(name: str, cases: Iterable[tuple], **question: Any) -> list[dict]:
     return [{"name": name, "args": list(args), **question} for args in cases]
 
 
-def answered(questions: list[dict], records: list[dict]) -> Iterator[tuple[list, str, Any]]:
+def answered(questions: list[dict], records: list[dict], hint: Callable[..., str] | None = None
+             ) -> Iterator[tuple[list, str, Any]]:
     """(arguments, where, value) for each question whose answer is a value; the
-    learner's message for the first that raised, warned or changed its input."""
+    learner's message for the first that raised, warned or changed its input, with
+    ``hint(*arguments)`` (what is special about that input) added."""
     if not isinstance(records, list) or len(records) != len(questions):
         raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
                           "run the notebook from the top and submit it again.")
     for question, record in zip(questions, records):
         args = resolve(question.get("args", []))
         where = signature(question.get("name", "your function"), question.get("args", []), question.get("kwargs"))
-        if not isinstance(record, dict):
-            raise CheckFailed(f"{where}: the recorded answer is not readable.")
-        got = expect_answered(record, where)
-        if isinstance(got, Opaque):
-            raise CheckFailed(f"{where} returned {got.type_name}, which the grader cannot read; "
-                              "return the type the task asks for (a NumPy array, a number, a list).")
+        try:
+            if not isinstance(record, dict):
+                raise CheckFailed(f"{where}: the recorded answer is not readable.")
+            got = expect_answered(record, where)
+            if isinstance(got, Opaque):
+                raise CheckFailed(f"{where} returned {got.type_name}, which the grader cannot read; "
+                                  "return the type the task asks for (a NumPy array, a number, a list).")
+        except CheckFailed as failure:
+            raise with_hint(failure, hint(*args) if hint else "") from None
         yield args, where, got
 
 

@@ -7,13 +7,13 @@ Every random image has an odd number of pixels, so round(cdf · (levels - 1)) ne
 import cv2
 import numpy as np
 
-from course.checking import CheckFailed, expect_answered, signature
+from course.checking import CheckFailed, with_hint
 from course.checks import equalization as public
 from course.photos import astronaut, camera, dark
-from course.wire import Opaque
 
 from ..questions import Check
 from ..reference import reference
+from .common import answered
 
 
 def _ref():
@@ -223,24 +223,13 @@ def _check(name, inputs, reference_name=None, mistakes=None, floats=False, dtype
         return [{"name": name, "args": list(args)} for args in inputs(rng)]
 
     def judge(questions, records):
-        if not isinstance(records, list) or len(records) != len(questions):
-            raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
-                              "run the notebook from the top and submit it again.")
         reference_fn = getattr(_ref(), reference_name or name)
-        for question, record in zip(questions, records):
-            args = question["args"]
-            where = signature(name, args)
+        for args, where, got in answered(questions, records, hint):
             try:
-                if not isinstance(record, dict):
-                    raise CheckFailed(f"{where}: the recorded answer is not readable.")
-                got = expect_answered(record, where)
-                if isinstance(got, Opaque):
-                    raise CheckFailed(f"{where} returned something the grader cannot read ({got.type_name}); "
-                                      "expected a NumPy array.")
                 public.expect_result(got, reference_fn(*args), where, mistakes=mistakes(*args), floats=floats,
                                      dtype=dtype(*args) if dtype else None)
             except CheckFailed as failure:
-                raise public.with_hint(failure, hint(*args) if hint else "") from None
+                raise with_hint(failure, hint(*args) if hint else "") from None
     return Check(ask, judge)
 
 

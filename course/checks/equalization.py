@@ -5,7 +5,7 @@ out as numbers; the graded version has the formulas.
 """
 import numpy as np
 
-from course.checking import CheckFailed, call, expect_array, learner_facing, passed, signature
+from course.checking import CheckFailed, call, expect_array, learner_facing, passed, signature, with_hint
 
 SLIDE = np.array([[4, 4, 4, 4, 4], [3, 4, 5, 4, 3], [3, 5, 5, 5, 3], [3, 4, 5, 4, 3], [4, 4, 4, 4, 4]], np.uint8)
 SLIDE_LEVELS = 8
@@ -133,11 +133,6 @@ def expect_result(got, expected, where, *, mistakes, floats=False, dtype=None):
         expect_array(got, expected, where, mistakes=mistakes)
     else:
         expect_levels(got, expected, where, mistakes=mistakes, dtype=dtype)
-
-
-def with_hint(failure, hint):
-    """The same verdict with ``hint`` (what is special about the input) added."""
-    return CheckFailed(f"{failure} {hint}".strip(), failure.diagnosis)
 
 
 def _expect_case(fn, name, args, expected, *, mistakes, hint="", floats=False, dtype=None):
