@@ -361,14 +361,14 @@ def _ask_conv2d(rng):
     return _questions("conv2d", cases)
 
 
-def _judge_kernels(questions, records):
+def _judge_kernels(questions, records, names=public.CORE_KERNELS):
     if not isinstance(records, list) or len(records) != 1 or not isinstance(records[0], dict):
         raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
                           "run the notebook from the top and submit it again.")
     kernels = expect_answered(records[0], "KERNELS")
     if isinstance(kernels, Opaque):
         raise CheckFailed(f"KERNELS is a {kernels.type_name}; expected a dict from names to 3 × 3 arrays.")
-    public.expect_kernels(kernels)  # the values are the whole domain: the public check is complete
+    public.expect_kernels(kernels, names)  # the values are the whole domain: the public check is complete
 
 
 def _ask_conv2d_layer(rng):
@@ -422,6 +422,8 @@ CHECKS = {
                                    _judge_counts(keras_output_size, conv_output_size_mistakes)),
     "test_conv2d": Check(_ask_conv2d, _judge_outputs(tf_conv2d, conv2d_mistakes)),
     "test_kernels": Check(lambda rng: [{"call": "value"}], _judge_kernels),
+    "test_more_kernels": Check(lambda rng: [{"call": "value"}],
+                               functools.partial(_judge_kernels, names=public.MORE_KERNELS)),
     "test_conv2d_layer": Check(_ask_conv2d_layer, _judge_outputs(keras_conv2d, conv2d_layer_mistakes,
                                                                  rtol=1e-5, atol=1e-5)),
     "test_conv_params": Check(_ask_conv_params, _judge_counts(keras_conv_params, conv_params_mistakes)),
