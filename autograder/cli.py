@@ -14,6 +14,7 @@
     workshop report [--to report.html]           the class's scores, mistakes and best models, with pictures
     workshop selfgrade NOTEBOOK                  grade your own notebook, see score and feedback
     workshop demo [--all]                        the whole cycle on a bundled sample class
+    workshop budget [--tasks]                    minutes per notebook: the estimate beside the header's
 """
 from __future__ import annotations
 
@@ -154,6 +155,12 @@ def _demo(args) -> int:
     return 0
 
 
+def _budget(args) -> int:
+    from .budget import table
+    print(table(detail=args.tasks))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="workshop", description=__doc__.split("\n")[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -218,6 +225,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every assignment (slower), not just the first two")
     p.add_argument("--timeout", type=int, default=20, help="seconds per cell")
     p.set_defaults(run=_demo)
+
+    p = commands.add_parser("budget", help="estimated minutes per notebook beside the header's (docs/ESTIMATING.md)")
+    p.add_argument("--tasks", action="store_true", help="also every task's words, lines, concepts and minutes")
+    p.set_defaults(run=_budget)
     return top
 
 
