@@ -47,7 +47,8 @@ def _converted(assignment):
 def test_header_states_core_and_stretch_minutes(assignment):
     _converted(assignment)
     minutes = budget.header_minutes(_read(assignment, RELEASE))
-    assert minutes is not None, f"{assignment}: the first markdown cell needs 'About N minutes (core) + M minutes (stretch)'"
+    assert minutes is not None, \
+        f"{assignment}: the first markdown cell needs 'About N minutes (core) + M minutes (stretch)'"
     assert minutes[0] > 0
 
 
@@ -77,8 +78,9 @@ def test_hint_counts_the_reference_lines(assignment):
         for start, region in budget.solution_regions(_src(cell)):
             hint = budget.HINT.search(lines[start - 1]) if start else None
             assert hint, f"{assignment}:{cell['id']}: the line before ### BEGIN SOLUTION is the hint"
-            assert int(hint[1]) == budget.reference_lines(region), \
-                f"{assignment}:{cell['id']}: the hint says {hint[1]} lines, the reference has {budget.reference_lines(region)}"
+            lines_of_reference = budget.reference_lines(region)
+            assert int(hint[1]) == lines_of_reference, \
+                f"{assignment}:{cell['id']}: the hint says {hint[1]} lines, the reference has {lines_of_reference}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -202,7 +204,8 @@ def _test(name, stretch=False):
 
 
 def test_reference_lines_skip_blanks_and_comments():
-    source = "def f(x):\n    # ≈ 2 lines\n    ### BEGIN SOLUTION\n    # a comment\n\n    y = x\n    return y\n    ### END SOLUTION\n"
+    source = ("def f(x):\n    # ≈ 2 lines\n    ### BEGIN SOLUTION\n    # a comment\n\n"
+              "    y = x\n    return y\n    ### END SOLUTION\n")
     [(start, region)] = budget.solution_regions(source)
     assert start == 2 and budget.reference_lines(region) == 2
 
