@@ -8,7 +8,8 @@ spends time on, and converts them to minutes:
             + WRITE * lines                 lines of the reference solution (code lines between
                                             ### BEGIN SOLUTION and ### END SOLUTION)
             + CONCEPT * new concepts        the task itself, plus each library call its reference makes
-                                            that no earlier task of the notebook made
+                                            that no earlier task of the notebook made (for a core
+                                            task: no earlier core task; the stretch may be skipped)
             + CHECK * graded test cells     running the check, reading its message, one fix
 
 A task is a solution cell with the markdown cells of its kind (core or stretch) since the previous
@@ -119,7 +120,7 @@ class Task:
 
 def tasks(notebook: dict) -> list[Task]:
     """The notebook's tasks with their counts (see the module's docstring)."""
-    found, seen = [], set()
+    found, seen = [], {False: set(), True: set()}   # concepts met by a core learner / by one doing everything
     words = {False: 0, True: 0}
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
@@ -131,8 +132,10 @@ def tasks(notebook: dict) -> list[Task]:
             regions = solution_regions(_source(cell))
             calls = list(dict.fromkeys(call for _, region in regions
                                        for call in library_calls(textwrap.dedent("\n".join(region)))))
-            new = [call for call in calls if call not in seen and not call.endswith(("asarray", "array"))]
-            seen.update(calls)
+            new = [call for call in calls if call not in seen[stretch] and not call.endswith(("asarray", "array"))]
+            seen[True].update(calls)
+            if not stretch:
+                seen[False].update(calls)
             found.append(Task(meta.get("grade_id", cell.get("id", "?")), stretch, words[stretch],
                               sum(reference_lines(region) for _, region in regions), 1 + len(new), 0, new))
             words[stretch] = 0
