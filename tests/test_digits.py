@@ -192,3 +192,36 @@ def test_challenge_sheets_are_harder_sheets_of_held_out_digits():
 
 def test_harder_is_off_by_default():
     assert np.array_equal(digit_sheet(11).image, digit_sheet(11, harder=False).image)
+
+
+# --- 06's figures that read the learner's own work ----------------------------------------
+
+def test_training_curves_draw_training_and_validation_for_each_metric():
+    import matplotlib
+    matplotlib.use("Agg")
+    from types import SimpleNamespace
+
+    from course.plots import pipeline as plots
+    history = SimpleNamespace(history={"loss": [1.0, 0.5, 0.3], "accuracy": [0.6, 0.8, 0.9],
+                                       "val_loss": [0.8, 0.5, 0.4], "val_accuracy": [0.7, 0.85, 0.88]})
+    figure = plots.training_curves(history)
+    for ax, metric in zip(figure.axes, ("loss", "accuracy")):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert {"training", "validation"} <= set(lines)
+        assert list(lines["validation"].get_ydata()) == history.history[f"val_{metric}"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["training", "validation"]
+
+
+def test_stages_come_from_the_learners_own_function():
+    """The figure below preprocess_sheet shows what the learner's function computed, never a recipe."""
+    from course.plots import pipeline as plots
+
+    def otsu_only(image_bgr):
+        gray = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+        return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+
+    sheet = digit_sheet(3)
+    stages = plots.own_stages(otsu_only, sheet.image)
+    assert list(stages) == ["photo", "1. cvtColor", "2. threshold", "your preprocess_sheet"]
+    assert np.array_equal(stages["your preprocess_sheet"], otsu_only(sheet.image))
+    assert otsu_only.__globals__["cv2"] is cv2  # the learner's namespace is given back

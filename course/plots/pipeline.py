@@ -240,7 +240,8 @@ def own_stages(preprocess_sheet, image):
     from course.answers import _replaced
 
     log = []
-    with _replaced(preprocess_sheet, {"cv2": _Recorder(cv2, image.shape[:2], log)}):
+    names = [name for name, value in getattr(preprocess_sheet, "__globals__", {}).items() if value is cv2]
+    with _replaced(preprocess_sheet, {name: _Recorder(cv2, image.shape[:2], log) for name in names or ["cv2"]}):
         binary = preprocess_sheet(image.copy())
     stages = {"photo": image}
     for number, (name, picture) in enumerate(log, 1):
