@@ -2,7 +2,8 @@
 
 Each check measures what a step must achieve (digits found, reading order, a
 20 × 20 digit centred by its mass, a softmax CNN within budget, a repeatable
-training run, faces found) and says which of the classic mistakes it sees.
+training run that watches the validation digits it was given, faces found)
+and says which of the classic mistakes it sees.
 The ``expect_*`` helpers judge plain data (a binary image, boxes, a model's
 description from ``course.probes``), so the grader judges its own cases with
 the same messages. Made-up inputs (binary sheets, crops, a tiny CNN) live in
