@@ -28,8 +28,9 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["load_digits_28", "augment_shifts", "digit_sheet", "Sheet", "iou", "match_boxes",
-           "reading_accuracy", "load_local_digits", "load_fer2013", "EMOTIONS", "MNIST_URL", "FER2013_URL"]
+__all__ = ["load_digits_28", "validation_split", "augment_shifts", "digit_sheet", "challenge_sheet", "Sheet",
+           "iou", "match_boxes", "reading_accuracy",
+           "load_local_digits", "load_fer2013", "EMOTIONS", "MNIST_URL", "FER2013_URL"]
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 FASHION_URL = "https://github.com/zalandoresearch/fashion-mnist#get-the-data"
@@ -74,6 +75,24 @@ def load_digits_28(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     return images[keep].astype(np.float32) / 255.0, labels[keep].copy()
 
 
+def validation_split(x, y, fraction: float = 0.1, seed: int = 0):
+    """``(x_fit, y_fit, x_val, y_val)``: ``fraction`` of each class held out for validation, at random.
+
+    Stratified, because the training digits come sorted by class: the last 10 %
+    of them (what Keras' ``validation_split=0.1`` would take) are all nines.
+    >>> x, y = load_digits_28("train"); x_fit, y_fit, x_val, y_val = validation_split(x, y)
+    >>> len(y_fit), len(y_val), np.bincount(y_val)[0]
+    (3600, 400, np.int64(40))
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    rng = np.random.default_rng(seed)
+    held = np.zeros(len(y), bool)
+    for label in np.unique(y):
+        where = np.flatnonzero(y == label)
+        held[rng.choice(where, int(round(fraction * len(where))), replace=False)] = True
+    return x[~held], y[~held], x[held], y[held]
+
+
 def augment_shifts(x, y, copies: int = 1, max_shift: int = 2, seed: int = 0):
     """``x`` followed by ``copies`` copies of it, each digit moved by up to ``max_shift`` pixels.
 
@@ -110,6 +129,16 @@ def _sheet_digits() -> tuple[np.ndarray, np.ndarray]:
     return images[one_piece], labels[one_piece]
 
 
+def _other_hand(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same digit in another hand: slanted by up to ±25 %, rotated by up to ±12°, squeezed or widened."""
+    shear, angle, squeeze = rng.uniform(-0.25, 0.25), np.deg2rad(rng.uniform(-12, 12)), rng.uniform(0.75, 1.15)
+    c, s = np.cos(angle), np.sin(angle)
+    linear = np.array([[c, -s], [s, c]]) @ np.array([[squeeze, shear], [0.0, 1.0]])
+    centre = np.array([13.5, 13.5])
+    matrix = np.hstack([linear, (centre - linear @ centre)[:, None]]).astype(np.float32)
+    return cv2.warpAffine(digit, matrix, (28, 28), flags=cv2.INTER_LINEAR)
+
+
 def _pen_stroke(digit: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """A 28 × 28 digit redrawn at ``size`` pixels with a finer or bolder pen, as float32 ink in [0, 1].
 
@@ -126,7 +155,7 @@ def _pen_stroke(digit: np.ndarray, size: int, rng: np.random.Generator) -> np.nd
     return np.clip(ink, 0.0, 1.0) ** rng.uniform(0.7, 1.4)
 
 
-def _layout(rng, digits, rows, cols, height, width):
+def _layout(rng, digits, rows, cols, height, width, harder=False):
     """The flat sheet: ink in [0, 1] and which digit (1..n) owns each inked pixel."""
     ink = np.zeros((height, width), np.float32)
     owner = np.zeros((height, width), np.uint8)
@@ -135,8 +164,8 @@ def _layout(rng, digits, rows, cols, height, width):
     row_offset = rng.uniform(-0.06, 0.06, rows) * cell_h
     for k, digit in enumerate(digits):
         r, c = divmod(k, cols)
-        size = int(rng.integers(48, 68))
-        stroke = _pen_stroke(digit, size, rng)
+        size = int(rng.integers(40, 64) if harder else rng.integers(48, 68))
+        stroke = _pen_stroke(_other_hand(digit, rng) if harder else digit, size, rng)
         top = int(margin_y + (r + 0.5) * cell_h + row_offset[r] + rng.uniform(-4, 4) - size / 2)
         left = int(margin_x + (c + 0.5) * cell_w + rng.uniform(-0.1, 0.1) * cell_w - size / 2)
         region = (slice(top, top + size), slice(left, left + size))
@@ -145,19 +174,19 @@ def _layout(rng, digits, rows, cols, height, width):
     return ink, owner
 
 
-def _camera(rng, height, width):
-    """A random view of the sheet: slight rotation and perspective, as a 3 × 3 homography."""
+def _camera(rng, height, width, skew=2.0):
+    """A random view of the sheet: rotation by up to ``skew`` degrees and perspective, as a 3 × 3 homography."""
     corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    angle = np.deg2rad(rng.uniform(-2.0, 2.0))
+    angle = np.deg2rad(rng.uniform(-skew, skew))
     rotation = np.float32([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     centre = np.float32([width, height]) / 2
     moved = (corners - centre) @ rotation.T * 0.97 + centre
-    moved += rng.uniform(-0.02, 0.02, size=(4, 2)).astype(np.float32) * [width, height]
+    moved += rng.uniform(-0.01, 0.01, size=(4, 2)).astype(np.float32) * skew * [width, height]
     return cv2.getPerspectiveTransform(corners, moved.astype(np.float32))
 
 
-def _lighting(rng, height, width):
-    """Uneven light times a soft shadow across the sheet, float32 (H, W)."""
+def _lighting(rng, height, width, harder=False):
+    """Uneven light times a soft shadow across the sheet, float32 (H, W); ``harder``: dimmer, a darker shadow."""
     yy, xx = np.ogrid[0:height, 0:width]
     u, v = xx / width - 0.5, yy / height - 0.5
     direction = rng.uniform(0, 2 * np.pi)
@@ -168,6 +197,10 @@ def _lighting(rng, height, width):
     distance = (np.cos(angle) * u * width + np.sin(angle) * v * height) / max(height, width) - offset
     softness = rng.uniform(0.01, 0.04)
     shadow = 1.0 - rng.uniform(0.35, 0.55) / (1.0 + np.exp(-distance / softness))
+    if harder:  # a second, darker shadow from the other side, and dimmer light overall
+        distance = (np.cos(angle + np.pi) * u * width + np.sin(angle + np.pi) * v * height) / max(height, width)
+        shadow *= 1.0 - rng.uniform(0.3, 0.45) / (1.0 + np.exp(-(distance - offset) / softness))
+        light = light * rng.uniform(0.7, 0.9)
     return (light * shadow).astype(np.float32)
 
 
@@ -188,7 +221,8 @@ def _dust(rng, ink, count):
             cv2.circle(ink, (int(x), int(y)), int(rng.integers(0, 3)), float(rng.uniform(0.5, 1.0)), -1)
 
 
-def digit_sheet(seed: int = 0, rows: int = 4, cols: int = 6, size: tuple[int, int] = (480, 640)) -> Sheet:
+def digit_sheet(seed: int = 0, rows: int = 4, cols: int = 6, size: tuple[int, int] = (480, 640),
+                harder: bool = False) -> Sheet:
     """A phone photo of a sheet with ``rows`` × ``cols`` held-out handwritten digits.
 
     Paper texture, uneven light, a soft shadow, dust, slight rotation and
@@ -196,22 +230,24 @@ def digit_sheet(seed: int = 0, rows: int = 4, cols: int = 6, size: tuple[int, in
     ``seed``. Returns ``Sheet(image, labels, boxes)``: the BGR uint8 photo of
     shape ``size + (3,)``, the digits in reading order (rows top to bottom, left
     to right) and each digit's box ``(x, y, w, h)`` in the photo. ``rows=0`` gives
-    a blank sheet.
+    a blank sheet. ``harder=True`` (the class challenge's sheets) writes in other
+    hands (slanted, rotated, squeezed digits, smaller), skews the view by up to
+    3.5°, and adds a second, darker shadow and dimmer light.
     """
     height, width = size
     rng = np.random.default_rng(seed)
     images, labels = _sheet_digits()
     pick = rng.choice(len(labels), rows * cols, replace=False)
-    ink, owner = _layout(rng, images[pick], rows, cols, height, width)
+    ink, owner = _layout(rng, images[pick], rows, cols, height, width, harder)
     _dust(rng, ink, int(rng.integers(8, 25)))
-    view = _camera(rng, height, width)
+    view = _camera(rng, height, width, 3.5 if harder else 2.0)
     ink = cv2.warpPerspective(ink, view, (width, height), flags=cv2.INTER_LINEAR)
     owner = cv2.warpPerspective(owner, view, (width, height), flags=cv2.INTER_NEAREST)
 
     pen = np.float32([rng.uniform(20, 110), rng.uniform(20, 50), rng.uniform(15, 40)])  # blue-black ink
     opacity = rng.uniform(0.55, 0.9)
     photo = _paper(rng, height, width) * (1.0 - opacity * ink[..., None]) + pen * opacity * ink[..., None]
-    photo *= _lighting(rng, height, width)[..., None]
+    photo *= _lighting(rng, height, width, harder)[..., None]
     photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(0.7, 1.3))
     photo += rng.normal(0, rng.uniform(2.0, 5.0), photo.shape).astype(np.float32)
     image = np.clip(photo, 0, 255).astype(np.uint8)
@@ -219,6 +255,14 @@ def digit_sheet(seed: int = 0, rows: int = 4, cols: int = 6, size: tuple[int, in
     boxes = [(xs.start, ys.start, xs.stop - xs.start, ys.stop - ys.start)
              for ys, xs in ndimage.find_objects(owner, max_label=len(pick))]
     return Sheet(image, [int(v) for v in labels[pick]], boxes)
+
+
+CHALLENGE = {"rows": 6, "cols": 8, "size": (600, 800), "harder": True}
+
+
+def challenge_sheet(seed: int = 0) -> Sheet:
+    """A sheet of the class challenge: 6 rows of 8 held-out digits, other hands, more skew, worse light."""
+    return digit_sheet(seed, **CHALLENGE)
 
 
 # --- scoring a reader against a sheet's truth --------------------------------------------

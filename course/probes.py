@@ -136,15 +136,22 @@ def model_learns(build_model, x, y, seed):
 
 
 @probe
-def training_run(train_model, x, y, epochs, seed, global_seed):
-    """``train_model`` on a fresh tiny CNN: what it returned, and the network before and after."""
+def training_run(train_model, x, y, epochs, seed, global_seed, validation=None):
+    """``train_model`` on a fresh tiny CNN: what it returned, and the network before and after; with
+    ``validation`` (x_val, y_val) passed as ``validation_data``, also its probabilities on x_val after."""
     model = small_cnn(seed=7)
     _keras().utils.set_random_seed(global_seed)  # only a train_model that seeds itself repeats a run
     before = predict(model, x)
     with quiet():
-        returned = train_model(model, x, y, epochs, seed)
-    return {"returned": history_content(returned), "before": before, "after": predict(model, x),
-            "weights": [np.asarray(w) for w in model.get_weights()]}
+        if validation is None:
+            returned = train_model(model, x, y, epochs, seed)
+        else:
+            returned = train_model(model, x, y, epochs, seed, validation_data=tuple(validation))
+    report = {"returned": history_content(returned), "before": before, "after": predict(model, x),
+              "weights": [np.asarray(w) for w in model.get_weights()]}
+    if validation is not None:
+        report["validation"] = predict(model, validation[0])
+    return report
 
 
 @probe

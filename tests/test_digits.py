@@ -3,12 +3,14 @@ import gzip
 import socket
 import time
 
+import cv2
 import numpy as np
 import pytest
 
 from course import digits
 from course.digits import (
     augment_shifts,
+    challenge_sheet,
     digit_sheet,
     iou,
     load_digits_28,
@@ -16,6 +18,7 @@ from course.digits import (
     load_local_digits,
     match_boxes,
     reading_accuracy,
+    validation_split,
 )
 
 
@@ -156,3 +159,69 @@ def test_missing_file_says_how_to_get_it(tmp_path, load, url):
         load(tmp_path / "nowhere.file")
     message = str(missing.value)
     assert "\n" not in message and "download it from" in message and url in message
+
+
+def test_validation_split_is_stratified_disjoint_and_seeded():
+    x, y = load_digits_28("train")
+    x_fit, y_fit, x_val, y_val = validation_split(x, y, fraction=0.1, seed=0)
+    assert len(y_fit) == 3600 and len(y_val) == 400
+    assert np.array_equal(np.bincount(y_val), [40] * 10)
+    assert not {a.tobytes() for a in x_fit} & {a.tobytes() for a in x_val}
+    again = validation_split(x, y, fraction=0.1, seed=0)
+    assert np.array_equal(again[2], x_val) and np.array_equal(again[3], y_val)
+    assert not np.array_equal(validation_split(x, y, fraction=0.1, seed=1)[2], x_val)
+    # the reason for the split: Keras' validation_split would take the last tenth, one class only
+    assert len(set(y[-400:].tolist())) == 1
+
+
+def test_challenge_sheets_are_harder_sheets_of_held_out_digits():
+    sheet = challenge_sheet(5)
+    rows, cols = digits.CHALLENGE["rows"], digits.CHALLENGE["cols"]
+    assert sheet.image.shape == (*digits.CHALLENGE["size"], 3) and sheet.image.dtype == np.uint8
+    assert len(sheet.labels) == len(sheet.boxes) == rows * cols > 24
+    assert np.array_equal(sheet.image, challenge_sheet(5).image) and sheet.labels == challenge_sheet(5).labels
+    plain = digit_sheet(5, rows, cols, digits.CHALLENGE["size"])
+    assert plain.labels == sheet.labels  # the same held-out digits, drawn harder
+    assert not np.array_equal(plain.image, sheet.image)
+    for x, y, w, h in sheet.boxes:
+        assert 0 <= x and 0 <= y and x + w <= sheet.image.shape[1] and y + h <= sheet.image.shape[0] and h >= 12
+    # the second shadow and dimmer light: the paper is darker and less even than on a plain sheet
+    paper = [cv2.cvtColor(s.image, cv2.COLOR_BGR2GRAY)[::8, ::8] for s in (plain, sheet)]
+    assert np.percentile(paper[1], 50) < np.percentile(paper[0], 50)
+
+
+def test_harder_is_off_by_default():
+    assert np.array_equal(digit_sheet(11).image, digit_sheet(11, harder=False).image)
+
+
+# --- 06's figures that read the learner's own work ----------------------------------------
+
+def test_training_curves_draw_training_and_validation_for_each_metric():
+    import matplotlib
+    matplotlib.use("Agg")
+    from types import SimpleNamespace
+
+    from course.plots import pipeline as plots
+    history = SimpleNamespace(history={"loss": [1.0, 0.5, 0.3], "accuracy": [0.6, 0.8, 0.9],
+                                       "val_loss": [0.8, 0.5, 0.4], "val_accuracy": [0.7, 0.85, 0.88]})
+    figure = plots.training_curves(history)
+    for ax, metric in zip(figure.axes, ("loss", "accuracy")):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert {"training", "validation"} <= set(lines)
+        assert list(lines["validation"].get_ydata()) == history.history[f"val_{metric}"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["training", "validation"]
+
+
+def test_stages_come_from_the_learners_own_function():
+    """The figure below preprocess_sheet shows what the learner's function computed, never a recipe."""
+    from course.plots import pipeline as plots
+
+    def otsu_only(image_bgr):
+        gray = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+        return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+
+    sheet = digit_sheet(3)
+    stages = plots.own_stages(otsu_only, sheet.image)
+    assert list(stages) == ["photo", "1. cvtColor", "2. threshold", "your preprocess_sheet"]
+    assert np.array_equal(stages["your preprocess_sheet"], otsu_only(sheet.image))
+    assert otsu_only.__globals__["cv2"] is cv2  # the learner's namespace is given back

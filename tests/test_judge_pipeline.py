@@ -17,7 +17,7 @@ from autograder.paths import SOURCE, notebook_path
 from autograder.questions import checks
 from autograder.sample_class import solved
 from autograder.validate import graded_cells
-from course import wire
+from course import answers, wire
 from course.checking import CheckFailed
 
 pytestmark = pytest.mark.xdist_group("judge-pipeline")
@@ -64,6 +64,54 @@ def test_solved_notebook_gets_full_marks(graded):
     assert (results["ada"].score, results["ada"].max_score) == (sum(POINTS.values()), sum(POINTS.values()))
     verdict = _verdict(root, "ada")
     assert {c["grade_id"]: c["outcome"] for c in verdict["cells"]} == {g: "passed" for g in POINTS}
+
+
+CHALLENGE_FLOOR = 0.90  # the reference read 93.8-96.5 % of the challenge sheets' digits (5 or 10 sheets)
+
+
+def test_verdict_holds_the_class_challenge(graded):
+    """06's verdict has the metric challenge: the share of the harder sheets' digits read right."""
+    root, _ = graded
+    metrics = _verdict(root, "ada")["metrics"]
+    assert CHALLENGE_FLOOR <= metrics["challenge"] <= 1.0
+    assert metrics["sheet_reading"] >= 0.95 and metrics["accuracy"] >= 0.97
+    assert 0.0 <= _verdict(root, "bob")["metrics"]["challenge"] <= 1.0
+
+
+def _whole_pipeline(read_sheet, model, seed=0):
+    """The metrics of test_whole_pipeline for these subjects, in this process (no kernel), pass or fail."""
+    check = checks(ASSIGNMENT)["test_whole_pipeline"]
+    questions = check.ask(np.random.default_rng([seed, 0]))
+    records = [answers.ask(question, (read_sheet, model)) for question in wire.loads(wire.dumps(questions))]
+    try:
+        return check.judge(questions, wire.loads(wire.dumps(records)))
+    except CheckFailed as failure:
+        return failure.metrics
+
+
+def test_challenge_ranks_a_worse_reader_lower_without_changing_points():
+    from tests.catalogue import pipeline as catalogue
+
+    model = catalogue.trained()[0]
+    reference = _whole_pipeline(catalogue._ref().read_sheet, model)
+    assert reference["challenge"] >= CHALLENGE_FLOOR and reference["sheet_reading"] >= 0.95
+
+    def no_clahe(image, model):  # passes for some sheets, but loses the faint digits in the second shadow
+        steps = (lambda im: catalogue._opened(catalogue._adaptive(catalogue._gray(im), C=15)),
+                 catalogue.find_digit_boxes, catalogue.to_mnist)
+        return catalogue._read(image, model, steps=steps)
+
+    worse = _whole_pipeline(no_clahe, model)
+    assert worse["challenge"] < reference["challenge"] - 0.1
+    # only the plain sheets decide the points: a reader that fails every challenge sheet still passes
+    def plain_only(image, model):
+        return [] if image.shape[:2] == (600, 800) else catalogue._ref().read_sheet(image, model)
+
+    check = checks(ASSIGNMENT)["test_whole_pipeline"]
+    questions = check.ask(np.random.default_rng([0, 0]))
+    records = [answers.ask(q, (plain_only, model)) for q in wire.loads(wire.dumps(questions))]
+    measured = check.judge(questions, wire.loads(wire.dumps(records)))
+    assert measured["challenge"] == 0.0 and measured["sheet_reading"] >= 0.95
 
 
 def test_mutant_loses_the_points_of_its_cell_with_the_message(graded):

@@ -8,8 +8,10 @@ the grader never trains anything:
   for one epoch on 640 digits; the grader checks the contract and that the
   loss fell, computed from the network's probabilities before and after.
 * ``train_model``: the learner's function trains a tiny fixed CNN twice, on
-  ``(m, 28, 28)`` and ``(m, 28, 28, 1)`` digits; the kernel reports the
-  History's content, the probabilities before and after and the weights.
+  ``(m, 28, 28)`` and ``(m, 28, 28, 1)`` digits, and once more with
+  ``validation_data``; the kernel reports the History's content, the
+  probabilities before and after (and on the validation digits) and the
+  weights: the last ``val_loss`` must be the loss on exactly those digits.
 * ``trained_model``: no training at all. The notebook's model describes itself
   and reports its probabilities on the held-out digits, shuffled and faintly
   noised for this grading run; the grader computes the accuracy (returned as
@@ -19,7 +21,9 @@ the grader never trains anything:
   ``to_mnist`` on exactly these sheets (never the reference code), and the
   model reports its probabilities on the reference crops: the digits expected
   are their argmax. ``whole_pipeline`` reads ten held-out sheets with the
-  learner's own steps (metric ``sheet_reading``).
+  learner's own steps (metric ``sheet_reading``, which the points depend on),
+  then the class challenge's harder sheets (``course.digits.challenge_sheet``:
+  metric ``challenge``, the share of their digits read right; no points).
 
 What the grader knows about its own inputs (the true boxes and labels of a
 sheet, where a face is) never goes into the questions: ``ask`` keeps it in this
@@ -39,7 +43,7 @@ from scipy import ndimage
 
 from course.checking import CheckFailed, expect_answered, expect_array, signature
 from course.checks import pipeline as public
-from course.digits import digit_sheet, load_digits_28, reading_accuracy
+from course.digits import challenge_sheet, digit_sheet, load_digits_28, reading_accuracy
 from course.fixtures import binary_sheet, digit_crops
 from course.photos import astronaut, china, grace_hopper
 from course.wire import Function
@@ -210,19 +214,30 @@ def _ask_train_model(rng):
     pick = rng.choice(len(y), 192, replace=False)
     x, y = x[pick], y[pick]
     epochs, seed = int(rng.integers(2, 4)), int(rng.integers(1000))
-    global_seeds = _seeds(rng, 2)
-    return [{"name": "train_model", "call": "probe:training_run", "args": [xs, y, epochs, seed, g]}
-            for xs, g in zip((x, x[..., None]), global_seeds)]
+    global_seeds = _seeds(rng, 3)
+    x_val, y_val = load_digits_28("test")
+    held = rng.choice(len(y_val), 48, replace=False)
+    questions = [{"name": "train_model", "call": "probe:training_run", "args": [xs, y, epochs, seed, g]}
+                 for xs, g in zip((x, x[..., None]), global_seeds)]
+    validation = [x_val[held], y_val[held]]
+    questions.append({"name": "train_model", "call": "probe:training_run",
+                      "args": [x, y, epochs, seed, global_seeds[2], validation]})
+    return questions
 
 
 def _judge_train_model(questions, records):
+    records = _records(questions, records)
     runs = []
-    for question, record in zip(questions, _records(questions, records)):
+    for question, record in zip(questions[:2], records[:2]):
         x, y, epochs, seed, _ = question["args"]
         runs.append(expect_answered(record, f"train_model(model, x of shape {x.shape}, y, epochs={epochs}, "
                                             f"seed={seed})"))
     _, y, epochs, seed, _ = questions[0]["args"]
     public.expect_training(runs, y, epochs, f"train_model(model, x, y, epochs={epochs}, seed={seed})")
+    if len(questions) > 2:
+        x_val, y_val = questions[2]["args"][5]
+        where = public.validated_where(epochs, seed, x_val)
+        public.expect_validation(public.expect_validated(records[2], where), y, y_val, epochs, where)
 
 
 # --- the trained model -----------------------------------------------------------------
@@ -343,26 +358,52 @@ def _judge_read_sheet(questions, records):
 
 # --- the whole pipeline ----------------------------------------------------------------
 
+SHEETS, CHALLENGE_SHEETS = 10, 5
+
+
 def _ask_whole_pipeline(rng):
     questions = [{"name": "model", "call": "probe:hold_subject", "subject": 1}]
-    for seed in _seeds(rng, 10):
-        sheet = digit_sheet(seed)
+    seeds = _seeds(rng, SHEETS + CHALLENGE_SHEETS)
+    sheets = [digit_sheet(seed) for seed in seeds[:SHEETS]] + [challenge_sheet(seed) for seed in seeds[SHEETS:]]
+    for number, sheet in enumerate(sheets):
         _remember(sheet.image, sheet.labels)
-        questions.append({"name": "read_sheet", "call": "probe:read_with_held", "args": [sheet.image]})
+        questions.append({"name": "read_sheet", "call": "probe:read_with_held", "args": [sheet.image],
+                          "challenge": number >= SHEETS})
     return questions
+
+
+def _share(readings):
+    """The share of the digits read right on these sheets, each weighed by its digits (or its reading)."""
+    right = sum(reading_accuracy(labels, got) * max(len(labels), len(got)) for labels, got in readings)
+    total = sum(max(len(labels), len(got)) for labels, got in readings)
+    return right / total if total else 0.0
+
+
+def _challenge(questions, records):
+    """The class challenge: the share read right on the harder sheets; 0 for a sheet that could not be read."""
+    readings = []
+    for question, record in zip(questions, records):
+        if question.get("challenge"):
+            try:
+                got = public.expect_digits(expect_answered(record, "read_sheet"), "read_sheet")
+            except CheckFailed:
+                got = []
+            readings.append((_recall(question["args"][0]), got))
+    return {"challenge": _share(readings)} if readings else {}
 
 
 def _judge_whole_pipeline(questions, records):
     records = _records(questions, records)
+    measured = _challenge(questions[1:], records[1:])
     readings = []
-    for number, (question, record) in enumerate(zip(questions[1:], records[1:]), 1):
-        where = f"read_sheet(held-out sheet {number}, model)"
-        got = public.expect_digits(expect_answered(record, where), where)
-        readings.append((_recall(question["args"][0]), got))
-    right = sum(reading_accuracy(labels, got) * max(len(labels), len(got)) for labels, got in readings)
-    total = sum(max(len(labels), len(got)) for labels, got in readings)
-    measured = {"sheet_reading": right / total if total else 0.0}
     try:
+        for number, (question, record) in enumerate(zip(questions[1:], records[1:]), 1):
+            if question.get("challenge"):
+                continue
+            where = f"read_sheet(held-out sheet {number}, model)"
+            got = public.expect_digits(expect_answered(record, where), where)
+            readings.append((_recall(question["args"][0]), got))
+        measured["sheet_reading"] = _share(readings)
         public.expect_sheets_read(readings)
     except CheckFailed as failure:
         failure.metrics = measured

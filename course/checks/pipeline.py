@@ -2,7 +2,8 @@
 
 Each check measures what a step must achieve (digits found, reading order, a
 20 × 20 digit centred by its mass, a softmax CNN within budget, a repeatable
-training run, faces found) and says which of the classic mistakes it sees.
+training run that watches the validation digits it was given, faces found)
+and says which of the classic mistakes it sees.
 The ``expect_*`` helpers judge plain data (a binary image, boxes, a model's
 description from ``course.probes``), so the grader judges its own cases with
 the same messages. Made-up inputs (binary sheets, crops, a tiny CNN) live in
@@ -393,34 +394,60 @@ def mean_loss(probabilities, y):
     return float(-np.mean(np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1.0))))
 
 
+def _expect_run(run, y, epochs, where):
+    """One run of train_model: it returned the History of ``epochs`` epochs and lowered the loss. Its weights."""
+    returned = _field(run, "returned", dict) or {}
+    found = returned.get("kind")
+    if found == "Model":
+        raise CheckFailed(f"{where} returned the model; return the History that model.fit returns.")
+    if found != "History":
+        raise CheckFailed(f"{where} returned {found or 'something else'}; return the History that model.fit "
+                          "returns.")
+    losses = (returned.get("history") or {}).get("loss") if isinstance(returned.get("history"), dict) else None
+    trained = len(losses) if isinstance(losses, list) else 0
+    if trained != epochs:
+        raise CheckFailed(f"{where} trained for {trained} epochs; expected {epochs}: pass epochs=epochs to fit.")
+    before, after = mean_loss(run.get("before"), y), mean_loss(run.get("after"), y)
+    if not after < before:
+        raise CheckFailed(f"{where} did not lower the loss on its training digits ({before:.3f} before, "
+                          f"{after:.3f} after).")
+    return [as_numbers(w) for w in _field(run, "weights", list) or []]
+
+
 def expect_training(runs, y, epochs, where):
     """Two runs of train_model from the same tiny CNN (``course.probes.training_run``'s reports):
     each returns the History of ``epochs`` epochs and lowers the loss; both end with the same weights."""
-    weights = []
-    for run in runs:
-        returned = _field(run, "returned", dict) or {}
-        found = returned.get("kind")
-        if found == "Model":
-            raise CheckFailed(f"{where} returned the model; return the History that model.fit returns.")
-        if found != "History":
-            raise CheckFailed(f"{where} returned {found or 'something else'}; return the History that model.fit "
-                              "returns.")
-        losses = (returned.get("history") or {}).get("loss") if isinstance(returned.get("history"), dict) else None
-        trained = len(losses) if isinstance(losses, list) else 0
-        if trained != epochs:
-            raise CheckFailed(f"{where} trained for {trained} epochs; expected {epochs}: pass epochs=epochs to fit.")
-        before, after = mean_loss(run.get("before"), y), mean_loss(run.get("after"), y)
-        if not after < before:
-            raise CheckFailed(f"{where} did not lower the loss on its training digits ({before:.3f} before, "
-                              f"{after:.3f} after).")
-        weights.append([as_numbers(w) for w in _field(run, "weights", list) or []])
-    first, second = weights
+    first, second = (_expect_run(run, y, epochs, where) for run in runs)
     same = len(first) == len(second) and all(
         a is not None and b is not None and a.shape == b.shape and np.allclose(a, b, atol=1e-6)
         for a, b in zip(first, second))
     if not same:
         raise CheckFailed(f"{where} trained two identical models with the same seed to different weights: call "
                           "keras.utils.set_random_seed(seed) before fit, so that a run can be repeated.")
+
+
+def expect_validation(run, y, y_val, epochs, where):
+    """A run of train_model with ``validation_data``: its History has ``val_loss`` and ``val_accuracy`` for
+    every epoch, and the last ``val_loss`` is the trained model's loss on exactly those validation digits
+    (``run["validation"]``: its probabilities on them, reported by ``course.probes.training_run``)."""
+    _expect_run(run, y, epochs, where)
+    history = (_field(run, "returned", dict) or {}).get("history")
+    history = history if isinstance(history, dict) else {}
+    missing = [key for key in ("val_loss", "val_accuracy") if not isinstance(history.get(key), list)]
+    if missing:
+        raise CheckFailed(f"{where} returned a History without {' and '.join(missing)} (it has "
+                          f"{', '.join(sorted(map(str, history))) or 'nothing'}): pass validation_data to fit, "
+                          "so that Keras measures the validation digits after every epoch.")
+    if len(history["val_loss"]) != epochs:
+        raise CheckFailed(f"{where} measured the validation digits {len(history['val_loss'])} times in "
+                          f"{epochs} epochs; expected once per epoch.")
+    reported, measured = history["val_loss"][-1], mean_loss(_field(run, "validation", np.ndarray), y_val)
+    if not (isinstance(reported, float) and abs(reported - measured) <= 1e-3 + 1e-3 * abs(measured)):
+        shown = f"{reported:.4f}" if isinstance(reported, float) else describe(reported)
+        raise CheckFailed(f"{where}: Keras' last validation loss is {shown}, but the loss of the trained "
+                          f"model on the {len(y_val)} validation digits it was given is {measured:.4f}. Validate "
+                          "on validation_data itself (fit(..., validation_data=...)), not on a validation_split of "
+                          "the training digits.")
 
 
 def training_runs(train_model, x, y, epochs, seed, global_seeds=(100, 101)):
@@ -435,12 +462,37 @@ def training_runs(train_model, x, y, epochs, seed, global_seeds=(100, 101)):
     return runs
 
 
+def validated_where(epochs, seed, x_val):
+    return (f"train_model(model, x, y, epochs={epochs}, seed={seed}, "
+            f"validation_data=(x_val of shape {np.shape(x_val)}, y_val))")
+
+
+def expect_validated(record, where):
+    """The record of a validated run, or the learner's message (with a hint where Keras met 3-D digits)."""
+    try:
+        return expect_answered(record, where)
+    except CheckFailed as failure:
+        message = str(record.get("message", "")) if isinstance(record, dict) else ""
+        hint = ""
+        if "validation_data" in message and "argument" in message:
+            hint = " Give train_model the parameter validation_data=None and pass it on to fit."
+        elif "rank" in message or "shape" in message:
+            hint = " Add the channel axis to the validation digits too: the network reads (m, 28, 28, 1)."
+        raise CheckFailed(f"{str(failure).rstrip('.')}.{hint}" if hint else str(failure)) from None
+
+
 @learner_facing
 def train_model(train_model):
     x, y = load_digits_28("train")
     x, y = x[::16][:192], y[::16][:192]
     expect_training(training_runs(train_model, x, y, epochs=2, seed=1), y, 2,
                     "train_model(model, x, y, epochs=2, seed=1)")
+    x_val, y_val = load_digits_28("test")
+    x_val, y_val = x_val[::25], y_val[::25]
+    where = validated_where(2, 1, x_val)
+    record = respond(functools.partial(training_run, train_model), x, y, 2, 1, 102, (x_val, y_val),
+                     name="train_model")
+    expect_validation(expect_validated(record, where), y, y_val, 2, where)
     passed("train_model")
 
 

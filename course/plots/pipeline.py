@@ -123,22 +123,6 @@ def crops_and_inputs(crops, inputs, examples):
     return fig
 
 
-def training_curves(history, test_accuracy=None):
-    """Loss and accuracy per epoch, with the held-out accuracy for comparison."""
-    epochs = np.arange(1, len(history.history["loss"]) + 1)
-    fig, (loss, accuracy) = plt.subplots(1, 2, figsize=(10, 3.4))
-    loss.plot(epochs, history.history["loss"], "o-")
-    loss.set(xlabel="epoch", ylabel="cross-entropy", title="training loss")
-    accuracy.plot(epochs, history.history["accuracy"], "o-", label="training digits")
-    if test_accuracy is not None:
-        accuracy.axhline(test_accuracy, color="green", ls="--", label=f"held-out digits: {test_accuracy:.1%}")
-    accuracy.axhline(0.97, color="gray", ls=":", label="target 97 %")
-    accuracy.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
-    accuracy.legend()
-    fig.tight_layout()
-    return fig
-
-
 def confusion(y_true, y_pred, classes=10):
     """The confusion matrix: rows are the true digits, columns the answers."""
     counts = np.zeros((classes, classes), int)
@@ -187,10 +171,10 @@ def reading(sheet, got):
     return fig
 
 
-def sheet_table(rows):
+def sheet_table(rows, sheets="digit_sheet"):
     """A Markdown table of (seed, digits on the sheet, digits read, reading accuracy)."""
     lines = ["| sheet | digits | read | right |", "|---|---|---|---|"]
-    lines += [f"| `digit_sheet({seed})` | {n} | {k} | {score:.0%} |" for seed, n, k, score in rows]
+    lines += [f"| `{sheets}({seed})` | {n} | {k} | {score:.0%} |" for seed, n, k, score in rows]
     overall = sum(score * max(n, k) for _, n, k, score in rows) / sum(max(n, k) for _, n, k, _ in rows)
     lines.append(f"| **all** | | | **{overall:.1%}** |")
     return Markdown("\n".join(lines))
@@ -224,3 +208,112 @@ def face_inputs(items):
         network.set_title(f"face_to_input {np.asarray(network_input).shape}", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+# --- what the learner's own steps did ----------------------------------------------------
+
+class _Recorder:
+    """cv2 as the learner's function sees it, keeping every image of the photo's size a call returned."""
+
+    def __init__(self, target, size, log, prefix=""):
+        self._target, self._size, self._log, self._prefix = target, size, log, prefix
+
+    def __getattr__(self, name):
+        value = getattr(self._target, name)
+        if not callable(value) or isinstance(value, type):
+            return value
+
+        def recorded(*args, **kwargs):
+            result = value(*args, **kwargs)
+            for part in result if isinstance(result, tuple) else (result,):
+                if isinstance(part, np.ndarray) and part.shape[:2] == self._size:
+                    self._log.append((f"{self._prefix}{name}", part.copy()))
+            if type(result).__module__.startswith("cv2") and not isinstance(result, (np.ndarray, tuple)):
+                return _Recorder(result, self._size, self._log, f"{type(result).__name__}.")
+            return result
+        return recorded
+
+
+def own_stages(preprocess_sheet, image):
+    """The photo, every image of its size that the learner's preprocess_sheet made with OpenCV on the way
+    (titled by the call), and what it returned."""
+    from course.answers import _replaced
+
+    log = []
+    names = [name for name, value in getattr(preprocess_sheet, "__globals__", {}).items() if value is cv2]
+    with _replaced(preprocess_sheet, {name: _Recorder(cv2, image.shape[:2], log) for name in names or ["cv2"]}):
+        binary = preprocess_sheet(image.copy())
+    stages = {"photo": image}
+    for number, (name, picture) in enumerate(log, 1):
+        stages[f"{number}. {name}"] = picture
+    stages["your preprocess_sheet"] = binary
+    return stages
+
+
+# --- training as practitioners do ----------------------------------------------------------
+
+def training_curves(history, target=0.97):
+    """Loss and accuracy per epoch, each on the training digits and on the validation digits."""
+    curves = history.history
+    epochs = np.arange(1, len(curves["loss"]) + 1)
+    fig, (loss, accuracy) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, metric, label in ((loss, "loss", "cross-entropy"), (accuracy, "accuracy", "accuracy")):
+        ax.plot(epochs, curves[metric], "o-", label="training")
+        if f"val_{metric}" in curves:
+            ax.plot(epochs, curves[f"val_{metric}"], "s-", label="validation")
+        ax.set(xlabel="epoch", ylabel=label, title=f"{metric} per epoch")
+        ax.set_xticks(epochs)
+    accuracy.axhline(target, color="gray", ls=":", label=f"target {target:.0%}")
+    for ax in (loss, accuracy):
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _first_kernels(model):
+    """The first convolution's kernels as (k, kh, kw), its input channel 0."""
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if weights and np.ndim(weights[0]) == 4:
+            return np.moveaxis(np.asarray(weights[0])[:, :, 0, :], -1, 0)
+    raise ValueError("the model has no Conv2D layer")
+
+
+def learned_kernels(model, hand_made, digit):
+    """The first layer's learned kernels beside hand-made ones, and the learned kernel most like a
+    hand-made one run over a digit (cv2.filter2D with zero padding is notebook 04's conv2d, "same")."""
+    learned = _first_kernels(model)
+    similarity = [[abs(np.corrcoef(k.ravel(), h.ravel())[0, 1]) for h in hand_made.values()] for k in learned]
+    best, partner = np.unravel_index(np.nanargmax(similarity), np.shape(similarity))
+    name = list(hand_made)[partner]
+    columns = max(len(learned) // 2, len(hand_made) + 3)
+    fig, axes = plt.subplots(3, columns, figsize=(1.25 * columns, 4.6), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, (number, kernel) in zip(np.concatenate([axes[0], axes[1]]), enumerate(learned)):
+        limit = np.abs(kernel).max() or 1.0
+        ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"learned {number}", fontsize=8, color="purple" if number == best else "black")
+    row = axes[2]
+    for ax, (label, kernel) in zip(row, hand_made.items()):
+        limit = np.abs(kernel).max() or 1.0
+        ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"04: {label}", fontsize=8, color="purple" if label == name else "black")
+    feature = np.maximum(cv2.filter2D(np.asarray(digit, np.float32), -1, learned[best].astype(np.float32),
+                                      borderType=cv2.BORDER_CONSTANT), 0)
+    row[len(hand_made) + 1].imshow(digit, cmap="gray", vmin=0, vmax=1)
+    row[len(hand_made) + 1].set_title("a digit", fontsize=8)
+    row[len(hand_made) + 2].imshow(feature, cmap="gray")
+    row[len(hand_made) + 2].set_title(f"ReLU(learned {best})", fontsize=8)
+    fig.suptitle(f"rows 1-2: your network's first-layer kernels (red +, blue −); row 3: notebook 04's. "
+                 f"Learned kernel {best} is the most like {name} (|correlation| {similarity[best][partner]:.2f}).",
+                 fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def dense_comparison(rows):
+    """A Markdown table of (network, parameters, training seconds, validation accuracy)."""
+    lines = ["| network | parameters | training time | validation accuracy |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {params:,} | {seconds:.1f} s | {accuracy:.1%} |" for name, params, seconds, accuracy in rows]
+    return Markdown("\n".join(lines))

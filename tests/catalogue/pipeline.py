@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from autograder.reference import reference
-from course.digits import augment_shifts, load_digits_28
+from course.digits import augment_shifts, load_digits_28, validation_split
 from course.fixtures import quiet
 
 from . import Case
@@ -42,11 +42,12 @@ def _keras():
 def trained():
     """The reference network trained as the notebook trains it: (model, history)."""
     keras, ref = _keras(), _ref()
-    x, y = augment_shifts(*load_digits_28("train"), copies=1, max_shift=2, seed=0)
+    x_fit, y_fit, x_val, y_val = validation_split(*load_digits_28("train"), fraction=0.1, seed=0)
+    x, y = augment_shifts(x_fit, y_fit, copies=3, max_shift=2, seed=0)
     keras.utils.set_random_seed(0)
     model = ref.build_model()
     with quiet():
-        history = ref.train_model(model, x, y, epochs=6, seed=0)
+        history = ref.train_model(model, x, y, epochs=8, seed=0, validation_data=(x_val, y_val))
     return model, history
 
 
@@ -233,28 +234,55 @@ def _mlp(input_shape=(28, 28, 1), num_classes=10):
 
 # --- train_model -----------------------------------------------------------------------
 
-def _fit(model, x, y, epochs, seed=None, **options):
+def _channel(x):
+    x = np.asarray(x, np.float32)
+    return x[..., None] if x.ndim == 3 else x
+
+
+def _fit(model, x, y, epochs, seed=None, validation_data=None, **options):
     keras = _keras()
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    x = np.asarray(x, np.float32)
-    if x.ndim == 3:
-        x = x[..., None]
-    return model.fit(x, y, epochs=epochs, batch_size=options.pop("batch_size", 128), **options)
+    if validation_data is not None:
+        validation_data = (_channel(validation_data[0]), validation_data[1])
+    return model.fit(_channel(x), y, epochs=epochs, batch_size=options.pop("batch_size", 128),
+                     validation_data=validation_data, **options)
 
 
-def _fit_seeded_by_hand(model, x, y, epochs, seed):
+def _fit_seeded_by_hand(model, x, y, epochs, seed, validation_data=None):
     import random
 
     import tensorflow as tf
     random.seed(seed)
     np.random.seed(seed)
     tf.random.set_seed(seed)
-    return model.fit(np.expand_dims(x, -1) if np.ndim(x) == 3 else x, y, epochs=epochs, batch_size=32, verbose=2)
+    if validation_data:
+        x_val, y_val = validation_data
+        validation_data = (np.expand_dims(x_val, -1), np.asarray(y_val))
+    return model.fit(np.expand_dims(x, -1) if np.ndim(x) == 3 else x, y, epochs=epochs, batch_size=32, verbose=2,
+                     validation_data=validation_data)
 
 
-def _fit_model_returned(model, x, y, epochs, seed):
-    _fit(model, x, y, epochs, seed)
+def _fit_validation_by_hand(model, x, y, epochs, seed, validation_data=None):
+    """No validation_data for fit: evaluate after each epoch and put val_loss, val_accuracy in the History."""
+    _keras().utils.set_random_seed(seed)
+    history = None
+    for _ in range(epochs):
+        run = model.fit(_channel(x), y, epochs=1, batch_size=128, verbose=0)
+        history = history or run
+        if run is not history:
+            for key, values in run.history.items():
+                history.history[key] += values
+            history.epoch.append(len(history.epoch))
+        if validation_data is not None:
+            loss, accuracy = model.evaluate(_channel(validation_data[0]), validation_data[1], verbose=0)
+            history.history.setdefault("val_loss", []).append(loss)
+            history.history.setdefault("val_accuracy", []).append(accuracy)
+    return history
+
+
+def _fit_model_returned(model, x, y, epochs, seed, validation_data=None):
+    _fit(model, x, y, epochs, seed, validation_data)
     return model
 
 
@@ -433,11 +461,19 @@ MUTANTS = [
          message="from_logits"),
     Case("build_model", "learning rate far too high", lambda *a: _cnn(*a, lr=50.0), message="barely learns"),
 
-    Case("train_model", "not seeded", lambda m, x, y, e, s: _fit(m, x, y, e), message="set_random_seed"),
-    Case("train_model", "epochs ignored", lambda m, x, y, e, s: _fit(m, x, y, 1, s), message="epochs"),
+    Case("train_model", "not seeded", lambda m, x, y, e, s, v=None: _fit(m, x, y, e, validation_data=v),
+         message="set_random_seed"),
+    Case("train_model", "epochs ignored", lambda m, x, y, e, s, v=None: _fit(m, x, y, 1, s, v), message="epochs"),
     Case("train_model", "returns the model", _fit_model_returned, message="returned the model"),
     Case("train_model", "one-hot labels with a sparse loss",
-         lambda m, x, y, e, s: _fit(m, x, np.eye(10)[y], e, s), message="raised"),
+         lambda m, x, y, e, s, v=None: _fit(m, x, np.eye(10)[y], e, s, v), message="raised"),
+    Case("train_model", "no validation_data parameter", lambda m, x, y, e, s: _fit(m, x, y, e, s),
+         message="validation_data=None"),
+    Case("train_model", "validation data ignored", lambda m, x, y, e, s, validation_data=None: _fit(m, x, y, e, s),
+         message="without val_loss"),
+    Case("train_model", "Keras' validation_split instead of the validation data",
+         lambda m, x, y, e, s, validation_data=None: _fit(m, x, y, e, s, validation_split=0.1),
+         message="not on a validation_split"),
 
     Lazy("trained_model", "untrained network", make=_untrained, message="the target is 97%"),
     Lazy("trained_model", "logits, no softmax", make=_logits, message="not probabilities"),
@@ -520,10 +556,9 @@ ALTERNATIVES = [
     Case("build_model", "notebook 04's CNN, loss as a function", lambda *a: _cnn(
         *a, hidden=0, loss=_keras().losses.sparse_categorical_crossentropy, metrics=("acc",))),
 
-    Case("train_model", "reference", lambda *a: _ref().train_model(*a)),
+    Case("train_model", "reference", lambda *a, **k: _ref().train_model(*a, **k)),
     Case("train_model", "seeded by hand, batches of 32", _fit_seeded_by_hand),
-    Case("train_model", "with a validation split", lambda m, x, y, e, s: _fit(m, x, y, e, s, validation_split=0.1,
-                                                                            batch_size=64)),
+    Case("train_model", "validation measured by hand after each epoch", _fit_validation_by_hand),
 
     Lazy("trained_model", "reference, trained", make=trained),
     Lazy("trained_model", "the same layers as a functional model", make=_functional_clone),
