@@ -113,3 +113,19 @@ def saved_and_reloaded(save_and_reload, name, batch, model=None):
             report["from_file"] = f"{type(error).__name__}: {error}"[:300]
         report["after"] = predict(model, batch)  # the model given is still the same model
     return report
+
+
+@probe
+def hold_emotion_model(subject):
+    """Keep the emotion model for the questions after this one in the same cell (beside the held model)."""
+    _HELD["emotion_model"] = subject
+
+
+@probe
+def frame_annotated(annotate_frame, frame, digit_model=None, emotion_model=None):
+    """``annotate_frame(frame, digit model, emotion model)`` (the held ones unless given) on a copy of the
+    frame: what it returned, and whether it drew on the frame it was given."""
+    given = np.array(frame, copy=True)
+    out = annotate_frame(given, _HELD.get("subject") if digit_model is None else digit_model,
+                         _HELD.get("emotion_model") if emotion_model is None else emotion_model)
+    return {"frame": out, "changed_input": not np.array_equal(given, frame)}

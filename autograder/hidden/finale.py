@@ -31,7 +31,7 @@ from ..paths import notebook_path
 from ..questions import Check
 from ..reference import is_reference_cell
 from .common import answered, calls
-from .pipeline import _records
+from .pipeline import _recall, _records, _remember
 
 STEPS = ("detect_faces", "emotion_input")
 
@@ -190,8 +190,38 @@ def _judge_save_and_reload(questions, records):
     public.expect_saved_and_reloaded(expect_answered(records[1], where), where)
 
 
+# --- annotate_frame (a stretch task) ----------------------------------------------------
+
+def _ask_annotate_frame(rng):
+    """Frames of a clip written with cv2.VideoWriter and read back with cv2.VideoCapture, for a fresh sheet."""
+    import tempfile
+    from pathlib import Path
+
+    from course.clip import read_clip, scene, write_clip
+
+    seed, count = int(rng.integers(2**31 - 1)), 12
+    with tempfile.TemporaryDirectory() as folder:
+        frames = read_clip(write_clip(Path(folder) / "clip.avi", seed=seed, frames=count))
+    truths = scene(seed, count)[1]
+    picked = sorted(int(i) for i in rng.choice(min(len(frames), count), 3, replace=False))
+    for index in picked:
+        _remember(frames[index], truths[index])
+    return [{"name": "model", "call": "probe:hold_subject", "subject": 1},
+            {"name": "emotion_model", "call": "probe:hold_emotion_model", "subject": 2}] + [
+        {"name": "annotate_frame", "call": "probe:frame_annotated", "args": [frames[index]]} for index in picked]
+
+
+def _judge_annotate_frame(questions, records):
+    records = _records(questions, records)
+    for number, (question, record) in enumerate(zip(questions[2:], records[2:]), 1):
+        frame = question["args"][0]
+        where = f"annotate_frame(frame {number} of a clip, model, emotion_model)"
+        public.expect_annotated(expect_answered(record, where), frame, _recall(frame), where)
+
+
 CHECKS = {
     "test_emotion_input": Check(_ask_emotion_input, _judge_emotion_input),
     "test_read_emotions": Check(_ask_read_emotions, _judge_read_emotions),
     "test_save_and_reload": Check(_ask_save_and_reload, _judge_save_and_reload),
+    "test_annotate_frame": Check(_ask_annotate_frame, _judge_annotate_frame),
 }

@@ -16,7 +16,7 @@ import numpy as np
 from course.checking import CheckFailed, call, describe, expect_answered, learner_facing, passed, respond
 from course.checks.pipeline import FACES, expect_box_list
 from course.digits import iou
-from course.emotions import EMOTIONS, saved_and_reloaded
+from course.emotions import EMOTIONS, frame_annotated, saved_and_reloaded
 from course.photos import astronaut, china
 
 # emotion_input: an answer passes when, both slightly blurred (what sets interpolations apart is the finest
@@ -26,7 +26,9 @@ MEAN_TOLERANCE = 0.05
 BLUR = 1.0  # the Gaussian's sigma, in pixels of the input
 PROBABILITY_TOLERANCE = 1e-3  # read_emotions: the model's own outputs, batched or face by face
 
-__all__ = ["emotion_input", "read_emotions", "save_and_reload", "expect_emotion_input", "expect_emotions"]
+__all__ = ["emotion_input", "read_emotions", "save_and_reload", "annotate_frame", "expect_emotion_input",
+           "expect_emotions", "expect_annotated"]
+DRAWN, NEAR, ALONG, AT_MOST = 60, 8, 0.6, 0.3  # annotate_frame: a drawn pixel, how near a box, how much of it
 
 
 # --- emotion_input ---------------------------------------------------------------------
@@ -216,3 +218,57 @@ def save_and_reload(save_and_reload, model):
             raise CheckFailed("save_and_reload(model, Path(\".../digits.keras\")) did not return a model loaded back.")
     passed("save_and_reload")
 
+
+
+# --- annotate_frame --------------------------------------------------------------------
+
+def _along(near, box):
+    """The fraction of a box's outline that lies in the mask ``near``."""
+    x, y, w, h = box
+    height, width = near.shape
+    xs, ys = np.arange(x, x + w), np.arange(y, y + h)
+    points = [(y, c) for c in xs] + [(y + h - 1, c) for c in xs] + [(r, x) for r in ys] + [(r, x + w - 1) for r in ys]
+    inside = [(r, c) for r, c in points if 0 <= r < height and 0 <= c < width]
+    return float(np.mean([near[r, c] for r, c in inside])) if inside else 1.0
+
+
+def expect_annotated(report, frame, truth, where):
+    """What ``course.emotions.frame_annotated`` measured: a new frame of the same shape, a box drawn along
+    each digit and the face of ``truth`` (within NEAR pixels), and most of the frame left as it was."""
+    report = report if isinstance(report, dict) else {}
+    if report.get("changed_input") is True:
+        raise CheckFailed(f"{where} drew on the frame it was given; draw on a copy (frame_bgr.copy()) and return it.")
+    got = report.get("frame")
+    if got is None:
+        raise CheckFailed(f"{where} returned None; return the annotated copy of the frame.")
+    if not isinstance(got, np.ndarray) or got.shape != frame.shape or got.dtype != np.uint8:
+        raise CheckFailed(f"{where} returned {describe(got)}; expected a frame like the one given: shape "
+                          f"{frame.shape}, dtype uint8 (a copy with boxes and labels drawn on it).")
+    drawn = (np.abs(got.astype(int) - frame.astype(int)).max(axis=2) > DRAWN).astype(np.uint8)
+    if drawn.mean() > AT_MOST:
+        raise CheckFailed(f"{where} changed {drawn.mean():.0%} of the frame; draw only the boxes and labels.")
+    near = cv2.dilate(drawn, np.ones((2 * NEAR + 1, 2 * NEAR + 1), np.uint8)).astype(bool)
+    missing = [box for box in truth["digits"] if _along(near, box) < ALONG]
+    if len(missing) > len(truth["digits"]) // 4:
+        raise CheckFailed(f"{where} drew no box around {len(missing)} of the {len(truth['digits'])} digits, e.g. "
+                          f"the one at {tuple(missing[0])}: draw each box find_digit_boxes finds, (x, y) to "
+                          "(x + w, y + h), with cv2.rectangle.")
+    if _along(near, truth["face"]) < ALONG:
+        raise CheckFailed(f"{where} drew no box around the face at about {tuple(truth['face'])}: draw each box "
+                          "read_emotions returns, with its most likely emotion (EMOTIONS[argmax]).")
+
+
+@learner_facing
+def annotate_frame(annotate_frame, digit_model, emotion_model):
+    from course.clip import read_clip, scene, write_clip
+
+    with tempfile.TemporaryDirectory() as folder:
+        frames = read_clip(write_clip(Path(folder) / "check.avi", frames=9))
+    truths = scene(frames=9)[1]
+    for number in (0, 8):
+        where = f"annotate_frame(frame {number} of a clip, model, emotion_model)"
+        measure = functools.partial(frame_annotated, annotate_frame, digit_model=digit_model,
+                                    emotion_model=emotion_model)
+        report = expect_answered(respond(measure, frames[number], name="annotate_frame"), where)
+        expect_annotated(report, frames[number], truths[number], where)
+    passed("annotate_frame")

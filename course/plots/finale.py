@@ -99,3 +99,17 @@ def mistakes(image, read_emotions, model):
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def frames(images, columns=3):
+    """Frames of a video side by side."""
+    images = list(images)
+    rows = max(1, -(-len(images) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 2.4 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for number, (ax, image) in enumerate(zip(axes.flat, images)):
+        ax.imshow(_rgb(image))
+        ax.set_title(f"frame {number}", fontsize=9)
+    fig.tight_layout()
+    return fig

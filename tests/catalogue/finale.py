@@ -108,6 +108,35 @@ def _with_cnn(fn):
     return lambda: (fn, small_cnn(seed=7))
 
 
+# --- annotate_frame --------------------------------------------------------------------
+
+def _annotate(frame, digit_model, emotion_model, digits=True, faces=True, in_place=False, swap=False, thickness=2,
+              inside=False):
+    ref = _ref()
+    out = frame if in_place else frame.copy()
+
+    def draw(box, text, colour):
+        x, y, w, h = box
+        x, y, w, h = (y, x, h, w) if swap else (x, y, w, h)
+        cv2.rectangle(out, (x, y), (x + w, y + h), colour, thickness)
+        cv2.putText(out, text, (x + 2, y + 14) if inside else (x, max(12, y - 4)), cv2.FONT_HERSHEY_PLAIN, 1.0,
+                    colour, 1)
+
+    binary = ref.preprocess_sheet(frame)
+    boxes = ref.find_digit_boxes(binary) if digits else []
+    if boxes:
+        batch = np.stack([ref.to_mnist(binary[y:y + h, x:x + w]) for x, y, w, h in boxes])[..., None]
+        for box, digit in zip(boxes, digit_model.predict(batch, verbose=0).argmax(axis=1)):
+            draw(box, str(digit), (255, 0, 0))
+    for box, p in (ref.read_emotions(frame, emotion_model) if faces else []):
+        draw(box, "happy" if np.argmax(p) == 3 else "other", (0, 255, 0))
+    return out
+
+
+def _with_both(fn):
+    return lambda: (fn, small_cnn(seed=7), load_emotion_model())
+
+
 MUTANTS = [
     Case("emotion_input", "scaled to [0, 1]", lambda im, box, size=64: _input(im, box, size, scale=lambda f: f / 255),
          message="trained on (x / 255 - 0.5) * 2"),
@@ -141,6 +170,16 @@ MUTANTS = [
     Lazy("save_and_reload", "weights only", make=_with_cnn(_weights_only), message="wrote no file at the path"),
     Lazy("save_and_reload", "returns another model", make=_with_cnn(_another_model),
          message="returned a model whose predictions differ"),
+    Lazy("annotate_frame", "draws on the frame given", make=_with_both(functools.partial(_annotate, in_place=True)),
+         message="drew on the frame it was given"),
+    Lazy("annotate_frame", "no faces", make=_with_both(functools.partial(_annotate, faces=False)),
+         message="no box around the face"),
+    Lazy("annotate_frame", "no digits", make=_with_both(functools.partial(_annotate, digits=False)),
+         message="no box around"),
+    Lazy("annotate_frame", "boxes drawn as (y, x, h, w)", make=_with_both(functools.partial(_annotate, swap=True)),
+         message="no box around"),
+    Lazy("annotate_frame", "the frame, not annotated", make=_with_both(lambda frame, *models: frame.copy()),
+         message="no box around"),
 ]
 
 ALTERNATIVES = [
@@ -157,4 +196,7 @@ ALTERNATIVES = [
          make=_with_cnn(lambda m, p: (_keras().saving.save_model(m, p),
                                       _keras().saving.load_model(p, compile=False))[1])),
     Lazy("save_and_reload", "model.save then keras.models.load_model", make=_with_cnn(_saved)),
+    Lazy("annotate_frame", "reference", make=_with_both(lambda *a: _ref().annotate_frame(*a))),
+    Lazy("annotate_frame", "thin lines, labels inside the boxes",
+         make=_with_both(functools.partial(_annotate, thickness=1, inside=True))),
 ]
