@@ -58,8 +58,15 @@ def write_clip(path, seed: int = 0, frames: int = 16, fps: int = FPS) -> Path:
 
 
 def read_clip(path, limit: int | None = None) -> list[np.ndarray]:
-    """The frames of a video file (or a camera index) read with cv2.VideoCapture, at most ``limit``."""
-    capture = cv2.VideoCapture(str(path) if isinstance(path, (str, Path)) else path)
+    """The frames of a video file (or a camera index) read with cv2.VideoCapture, at most ``limit``;
+    no frames (and no OpenCV warnings) when there is no such camera."""
+    logging = cv2.utils.logging
+    level = logging.getLogLevel()
+    logging.setLogLevel(logging.LOG_LEVEL_SILENT)  # "can't open camera by index" is an answer, not an error
+    try:
+        capture = cv2.VideoCapture(str(path) if isinstance(path, (str, Path)) else path)
+    finally:
+        logging.setLogLevel(level)
     frames = []
     try:
         while capture.isOpened() and (limit is None or len(frames) < limit):
