@@ -219,9 +219,25 @@ def _judge_annotate_frame(questions, records):
         public.expect_annotated(expect_answered(record, where), frame, _recall(frame), where)
 
 
+# --- to_tflite / tflite_predict (a stretch task) --------------------------------------
+
+def _ask_to_tflite(rng):
+    batch = rng.random((int(rng.integers(3, 12)), 28, 28, 1)).astype(np.float32)
+    return [{"name": "model", "call": "probe:hold_subject", "subject": 2},
+            {"name": "tflite_predict", "call": "probe:hold_as", "subject": 1, "args": ["tflite_predict"]},
+            {"name": "to_tflite", "call": "probe:tflite_compared", "args": [batch]}]
+
+
+def _judge_to_tflite(questions, records):
+    records = _records(questions, records)
+    where = f"tflite_predict(to_tflite(model), {len(questions[2]['args'][0])} random images)"
+    public.expect_converted(expect_answered(records[2], where), where)
+
+
 CHECKS = {
     "test_emotion_input": Check(_ask_emotion_input, _judge_emotion_input),
     "test_read_emotions": Check(_ask_read_emotions, _judge_read_emotions),
     "test_save_and_reload": Check(_ask_save_and_reload, _judge_save_and_reload),
+    "test_to_tflite": Check(_ask_to_tflite, _judge_to_tflite),
     "test_annotate_frame": Check(_ask_annotate_frame, _judge_annotate_frame),
 }

@@ -16,7 +16,7 @@ import numpy as np
 from course.checking import CheckFailed, call, describe, expect_answered, learner_facing, passed, respond
 from course.checks.pipeline import FACES, expect_box_list
 from course.digits import iou
-from course.emotions import EMOTIONS, frame_annotated, saved_and_reloaded
+from course.emotions import EMOTIONS, frame_annotated, saved_and_reloaded, tflite_compared
 from course.photos import astronaut, china
 
 # emotion_input: an answer passes when, both slightly blurred (what sets interpolations apart is the finest
@@ -26,7 +26,9 @@ MEAN_TOLERANCE = 0.05
 BLUR = 1.0  # the Gaussian's sigma, in pixels of the input
 PROBABILITY_TOLERANCE = 1e-3  # read_emotions: the model's own outputs, batched or face by face
 
-__all__ = ["emotion_input", "read_emotions", "save_and_reload", "annotate_frame", "expect_emotion_input",
+LITE_TOLERANCE = 1e-4  # to_tflite: the .tflite file's probabilities against Keras' (float32, another order of sums)
+
+__all__ = ["emotion_input", "read_emotions", "save_and_reload", "annotate_frame", "to_tflite", "expect_emotion_input",
            "expect_emotions", "expect_annotated"]
 DRAWN, NEAR, ALONG, AT_MOST = 60, 8, 0.6, 0.3  # annotate_frame: a drawn pixel, how near a box, how much of it
 
@@ -272,3 +274,44 @@ def annotate_frame(annotate_frame, digit_model, emotion_model):
         report = expect_answered(respond(measure, frames[number], name="annotate_frame"), where)
         expect_annotated(report, frames[number], truths[number], where)
     passed("annotate_frame")
+
+
+# --- to_tflite / tflite_predict --------------------------------------------------------
+
+def expect_converted(report, where):
+    """What ``course.emotions.tflite_compared`` measured: the bytes of a .tflite file that computes what the
+    Keras model computes (within LITE_TOLERANCE), and a tflite_predict that reports what the file computes."""
+    report = report if isinstance(report, dict) else {}
+    keras_out, file_out, predicted = report.get("keras"), report.get("file"), report.get("predicted")
+    if not report.get("is_tflite"):
+        raise CheckFailed(f"to_tflite(model) returned {report.get('kind', 'something')}, not the bytes of a .tflite "
+                          "file: return what tf.lite.TFLiteConverter.from_keras_model(model).convert() returns.")
+    if not isinstance(keras_out, np.ndarray) or not isinstance(file_out, np.ndarray) or \
+            file_out.shape != keras_out.shape:
+        raise CheckFailed(f"{where}: the converted file's outputs could not be read ({describe(file_out)}); expected "
+                          f"one row per image, like the Keras model's {describe(keras_out)}.")
+    gap = float(np.abs(file_out.astype(float) - keras_out).max())
+    if not gap <= LITE_TOLERANCE:
+        raise CheckFailed(f"{where}: the .tflite file computes something else than the model given (up to {gap:.3g} "
+                          "apart): convert the model you were given, trained, not a new one.")
+    if predicted is None:
+        raise CheckFailed("tflite_predict(tflite_model, x) returned None; return the interpreter's output tensor.")
+    if not isinstance(predicted, np.ndarray) or predicted.shape != keras_out.shape:
+        raise CheckFailed(f"tflite_predict(tflite_model, x of shape {(len(keras_out), *np.shape(predicted)[1:])}) "
+                          f"returned {describe(predicted)}; expected shape {keras_out.shape}, one row of probabilities "
+                          "per image: resize the input tensor to x.shape (interpreter.resize_tensor_input) before "
+                          "allocate_tensors.")
+    gap = float(np.abs(predicted.astype(float) - keras_out).max())
+    if not gap <= LITE_TOLERANCE:
+        raise CheckFailed(f"tflite_predict's probabilities differ from the Keras model's by up to {gap:.3g} (the file "
+                          f"itself agrees within {LITE_TOLERANCE}): pass x as float32, unchanged, and return "
+                          "interpreter.get_tensor of the output's index after invoke().")
+
+
+@learner_facing
+def to_tflite(to_tflite, tflite_predict, model):
+    where = "tflite_predict(to_tflite(model), 6 random images)"
+    batch = np.random.default_rng(8).random((6, *model.input_shape[1:])).astype(np.float32)
+    measure = functools.partial(tflite_compared, to_tflite, model=model, tflite_predict=tflite_predict)
+    expect_converted(expect_answered(respond(measure, batch, name="to_tflite"), where), where)
+    passed("to_tflite")

@@ -137,6 +137,33 @@ def _with_both(fn):
     return lambda: (fn, small_cnn(seed=7), load_emotion_model())
 
 
+# --- to_tflite / tflite_predict ---------------------------------------------------------
+
+def _convert(model):
+    import tensorflow as tf
+    return tf.lite.TFLiteConverter.from_keras_model(model).convert()
+
+
+def _lite_predict(data, x, scale=1.0, resize=True):
+    from course.lite import interpreter
+    runner = interpreter(data)
+    first, last = runner.get_input_details()[0], runner.get_output_details()[0]
+    if resize:
+        runner.resize_tensor_input(first["index"], x.shape)
+    runner.allocate_tensors()
+    runner.set_tensor(first["index"], np.asarray(x, np.float32) * scale)
+    runner.invoke()
+    return runner.get_tensor(last["index"])
+
+
+def _lite_one_by_one(data, x):
+    return np.concatenate([_lite_predict(data, x[i:i + 1], resize=False) for i in range(len(x))])
+
+
+def _with_lite(convert, predict):
+    return lambda: (convert, predict, small_cnn(seed=7))
+
+
 MUTANTS = [
     Case("emotion_input", "scaled to [0, 1]", lambda im, box, size=64: _input(im, box, size, scale=lambda f: f / 255),
          message="trained on (x / 255 - 0.5) * 2"),
@@ -170,6 +197,19 @@ MUTANTS = [
     Lazy("save_and_reload", "weights only", make=_with_cnn(_weights_only), message="wrote no file at the path"),
     Lazy("save_and_reload", "returns another model", make=_with_cnn(_another_model),
          message="returned a model whose predictions differ"),
+    Lazy("to_tflite", "a fresh copy converted (new weights)",
+         make=_with_lite(lambda m: _convert(_keras().models.clone_model(m)), _lite_predict),
+         message="computes something else than the model given"),
+    Lazy("to_tflite", "the converter, not its bytes",
+         make=_with_lite(lambda m: __import__("tensorflow").lite.TFLiteConverter.from_keras_model(m), _lite_predict),
+         message="not the bytes of a .tflite"),
+    Lazy("to_tflite", "input tensor never resized",
+         make=_with_lite(_convert, functools.partial(_lite_predict, resize=False)), message="raised"),
+    Lazy("to_tflite", "the input scaled by 255",
+         make=_with_lite(_convert, functools.partial(_lite_predict, scale=255.0)),
+         message="pass x as float32, unchanged"),
+    Lazy("to_tflite", "labels instead of probabilities",
+         make=_with_lite(_convert, lambda d, x: _lite_predict(d, x).argmax(axis=1)), message="expected shape"),
     Lazy("annotate_frame", "draws on the frame given", make=_with_both(functools.partial(_annotate, in_place=True)),
          message="drew on the frame it was given"),
     Lazy("annotate_frame", "no faces", make=_with_both(functools.partial(_annotate, faces=False)),
@@ -196,6 +236,8 @@ ALTERNATIVES = [
          make=_with_cnn(lambda m, p: (_keras().saving.save_model(m, p),
                                       _keras().saving.load_model(p, compile=False))[1])),
     Lazy("save_and_reload", "model.save then keras.models.load_model", make=_with_cnn(_saved)),
+    Lazy("to_tflite", "reference", make=lambda: (_ref().to_tflite, _ref().tflite_predict, small_cnn(seed=7))),
+    Lazy("to_tflite", "one image at a time, no resizing", make=_with_lite(_convert, _lite_one_by_one)),
     Lazy("annotate_frame", "reference", make=_with_both(lambda *a: _ref().annotate_frame(*a))),
     Lazy("annotate_frame", "thin lines, labels inside the boxes",
          make=_with_both(functools.partial(_annotate, thickness=1, inside=True))),
