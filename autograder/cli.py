@@ -12,6 +12,7 @@
     workshop export [--to grades.csv]            nbgrader export
     workshop overview                            which tasks the class found hard
     workshop report [--to report.html]           the class's scores, mistakes and best models, with pictures
+    workshop leaderboard [--to board.html] [--names]   06's class challenge ranked, one HTML page for the projector
     workshop selfgrade NOTEBOOK                  grade your own notebook, see score and feedback
     workshop demo [--all]                        the whole cycle on a bundled sample class
 """
@@ -122,6 +123,17 @@ def _report(args) -> int:
     return 0
 
 
+def _leaderboard(args) -> int:
+    from .leaderboard import board, write
+    made = write(args.to, COURSE_ROOT, names=args.names)[1] if args.to else board(COURSE_ROOT, names=args.names)
+    print(f"Class challenge ({made.assignment}): {len(made.ranked)} ranked, {len(made.unranked)} not ranked")
+    print("\n".join(f"  {e.rank:>3}. {e.shown}: {e.score:.1%}" for e in made.ranked))
+    print("\n".join(f"    -  {e.shown}: {e.reason}" for e in made.unranked))
+    if args.to:
+        print(f"\nwrote {args.to}")
+    return 0
+
+
 def _selfgrade(args) -> int:
     from .selfgrade import selfgrade
     graded, report = selfgrade(args.notebook)
@@ -209,6 +221,12 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("report", help="the class's report with pictures, as one HTML file")
     p.add_argument("--to", type=Path, help="write the HTML report here (without: print its summary)")
     p.set_defaults(run=_report)
+
+    p = commands.add_parser("leaderboard", help="06's class challenge ranked, as an HTML page for the projector")
+    p.add_argument("--to", type=Path, help="write the page here (without: print the ranking)")
+    p.add_argument("--names", action="store_true",
+                   help="show the names participants submitted (default: pseudonyms, stable per course)")
+    p.set_defaults(run=_leaderboard)
 
     p = commands.add_parser("selfgrade", help="grade your own notebook")
     p.add_argument("notebook", type=Path)
