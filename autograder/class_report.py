@@ -198,9 +198,9 @@ def _name(first: str | None, last: str | None, student: str) -> str:
     return name or student
 
 
-def _gradebook(root: Path):
+def _gradebook(root: Path, db_url: str | None = None):
     """From the gradebook, in a few queries: names, notebooks, graded cells, scores and grades."""
-    nbgrader = steps.api(root)
+    nbgrader = steps.api(root, db_url=db_url)
     database = nbgrader.coursedir.db_url.split("?")[0]
     if database.startswith("sqlite:///") and not Path(database.removeprefix("sqlite:///")).exists():
         raise FileNotFoundError(f"no gradebook in {root}: grade the class first (workshop grade SUBMISSIONS)")

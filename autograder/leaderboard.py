@@ -123,12 +123,14 @@ class Board:
         return next((e for e in self.entries if e.student == student), None)
 
 
-def board(root: Path = COURSE_ROOT, names: bool = False, assignment: str = CHALLENGE) -> Board:
-    """The class challenge of the course under ``root``: pseudonyms unless ``names``."""
+def board(root: Path = COURSE_ROOT, names: bool = False, assignment: str = CHALLENGE,
+          db_url: str | None = None) -> Board:
+    """The class challenge of the course under ``root`` (its gradebook, unless ``db_url`` names another):
+    pseudonyms unless ``names``."""
     from .class_report import _gradebook
     from .report import load_notes
     from .verdicts import read_verdicts
-    participants, _, _, scores, _ = _gradebook(root)
+    participants, _, _, scores, _ = _gradebook(root, db_url)
     verdicts, _ = read_verdicts(root)
     notes, _, _ = load_notes(root)
     return make_board(root, assignment, participants, scores.get(assignment, {}), verdicts, notes, names)

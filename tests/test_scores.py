@@ -194,4 +194,4 @@ def test_graded_for_real_core_only_is_done_in_table_and_feedback(course, tmp_pat
     assert "10/10 · 0/2 ✔" in table and "core 20/20 · stretch 0/4" not in table
     (html, _) = write_feedback(feedback_for(results), root=course)
     text = html.read_text()
-    assert "core 10/10 · stretch 0/2" in text and "core done" in text
+    assert "Your score: core 10/10 · stretch 0/2</strong> — the core is finished: you are done" in text
