@@ -7,6 +7,7 @@ and after the notebooks' own tags land."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from datetime import datetime, timedelta
 
@@ -32,6 +33,9 @@ def tag_stretch(root, assignment: str, task: str) -> None:
     source notebook, as COMMON convention 1 says."""
     path = notebook_path(assignment, root / "source")
     notebook = nbformat.read(path, as_version=4)
+    for c in notebook.cells:  # only ``task`` is stretch here, whatever the course's own notebook tags
+        if scores.STRETCH in c.metadata.get("tags", []):
+            c.metadata.tags.remove(scores.STRETCH)
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells]
     start = ids.index(task)
     for c in notebook.cells[start - 1:ids.index(f"test_{task}") + 1]:
@@ -195,3 +199,24 @@ def test_graded_for_real_core_only_is_done_in_table_and_feedback(course, tmp_pat
     (html, _) = write_feedback(feedback_for(results), root=course)
     text = html.read_text()
     assert "Your score: core 10/10 · stretch 0/2</strong> — the core is finished: you are done" in text
+
+
+@pytest.mark.xdist_group("grading")
+def test_graded_for_real_lateness_from_nbgraders_timestamp(course):
+    """A due date set in the gradebook, a submission whose timestamp.txt (as nbgrader's collect writes it)
+    is 65 minutes past it: nbgrader's autograde records the timestamp; table, export and report say so."""
+    with steps.api(course).gradebook as gb:
+        gb.update_or_create_assignment("01-neurons", duedate=DUE)
+    for student, minutes in (("ada", 65), ("bo", -5)):
+        folder = course / "submitted" / student / "01-neurons"
+        folder.mkdir(parents=True)
+        nbformat.write(solved("01-neurons"), folder / "neurons.ipynb")
+        (folder / "timestamp.txt").write_text(f"{DUE + timedelta(minutes=minutes)} UTC")
+    nbgrader = steps.api(course)
+    results = [steps.autograde(student, "01-neurons", nbgrader) for student in ("ada", "bo")]
+    assert [r.standing.seconds_late for r in results] == [65 * 60, 0.0]
+    table = score_table(results, Collection())
+    assert re.search(r"ada +\d+/\d+( · \d+/\d+)? ✔ late 1 h 05 min", table) and table.count("late 1 h") == 1
+    rows = {r["student_id"]: r for r in csv.DictReader(steps.export(nbgrader, course / "g.csv").open())}
+    assert (float(rows["ada"]["seconds_late"]), float(rows["bo"]["seconds_late"])) == (3900.0, 0.0)
+    assert class_report.build(course).late == ["ada / 01-neurons: late 1 h 05 min"]
