@@ -107,7 +107,7 @@ def _export(args) -> int:
 def _overview(args) -> int:
     from .report import overview
     with steps.api().gradebook as gb:
-        print(overview(gb))
+        print(overview(gb, COURSE_ROOT))
     return 0
 
 
@@ -159,7 +159,7 @@ def _demo(args) -> int:
     print(f"4. feedback: {reports} HTML reports under feedback/ (hidden tests removed)")
     print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
     with steps.api().gradebook as gb:
-        print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
+        print("\n6. overview: which tasks the class found hard\n\n" + overview(gb, COURSE_ROOT))
     from .class_report import write
     path, _ = write(COURSE_ROOT / "demo" / "report.html")
     print(f"\n7. report: what the class found hard, with pictures: {path.relative_to(COURSE_ROOT)}")

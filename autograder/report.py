@@ -12,7 +12,7 @@ from nbgrader.api import Gradebook
 
 from .collect import Collection
 from .sandbox import unavailable_reason
-from .scores import Standing
+from .scores import Standing, standings, stretch_ids
 from .scores import total as scores_total
 from .steps import Graded
 
@@ -87,21 +87,27 @@ def _printable(text: str) -> str:
     return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
-def overview(gradebook: Gradebook) -> str:
-    """Per assignment and graded cell: how many participants earned its full points."""
+def overview(gradebook: Gradebook, root: Path | None = None) -> str:
+    """Per assignment and graded cell: how many participants earned its full points; per notebook how
+    many finished its core, and the stretch cells (tagged in ``root``'s source notebooks) marked ⭐."""
     rows = []
+    standing = standings(gradebook.db, root) if root is not None else {}
     for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
+        stretch = stretch_ids(root, assignment.name) if root is not None else frozenset()
         for notebook in assignment.notebooks:
             submissions = list(notebook.submissions)
             if not submissions:
                 continue
             scores = [s.score for s in submissions]
-            rows.append([assignment.name, "(notebook)", f"{len(submissions)}",
+            done = sum(1 for (_, a), p in standing.items() if a == assignment.name and p.done)
+            rows.append([assignment.name, "(notebook)", f"{len(submissions)}" + (
+                f", core done {done}" if root is not None else ""),
                          f"mean {sum(scores) / len(scores):.1f}/{notebook.max_score:g}"])
             for cell in notebook.grade_cells:
                 grades = [g for s in submissions for g in s.grades if g.name == cell.name]
                 full = sum(1 for g in grades if g.score is not None and g.score >= g.max_score)
-                rows.append(["", cell.name, f"{full}/{len(grades)} full", f"{cell.max_score:g} pt"])
+                rows.append(["", cell.name + (" ⭐ stretch" if cell.name in stretch else ""),
+                             f"{full}/{len(grades)} full", f"{cell.max_score:g} pt"])
     return _table(["assignment", "graded cell", "participants", "points"], rows) if rows else "nothing graded yet"
 
 

@@ -19,7 +19,7 @@ from autograder import class_report, scores, steps
 from autograder.collect import Collection
 from autograder.grading import feedback_for, grade_class, write_feedback
 from autograder.paths import notebook_path
-from autograder.report import score_table
+from autograder.report import overview, score_table
 from autograder.sample_class import solved
 from tests.synthetic_class import add_submissions, cell, empty_course, verdict_file
 
@@ -171,6 +171,9 @@ def test_class_report_counts_who_finished_the_core(core_class):
     text = class_report.summary(report)
     assert "core done 4/5" in text
     assert "Late:" in text and "Core2 Tester / 01-neurons: late 1 h 05 min (−3 points)" in text
+    with steps.api(root).gradebook as gb:
+        table = overview(gb, root)
+    assert "5, core done 4" in table and "test_layer ⭐ stretch" in table and "test_xor ⭐" not in table
     html = path.read_text()
     assert 'data-core-done="4"' in html and "⭐" in html
     assert html.count('class="late"') == 3
