@@ -172,8 +172,10 @@ def feedback_line(entry: Entry | None, board: Board) -> str:
         return ""
     if entry.rank is None:
         return f"Class challenge: not ranked ({entry.reason}{': ' + entry.detail if entry.detail else ''})."
-    return (f"Class challenge: your reader read {entry.score:.1%} of the digits on the grader's harder sheets, "
-            f"rank {entry.rank} of {len(board.ranked)} in the class (as {entry.shown} on the leaderboard).")
+    read = f"Class challenge: your reader read {entry.score:.1%} of the digits on the grader's harder sheets"
+    if len(board.entries) == 1:
+        return read + " (graded alone: no class to rank in)."
+    return read + f", rank {entry.rank} of {len(board.ranked)} in the class (as {entry.shown} on the leaderboard)."
 
 
 def render(board: Board, title: str = "Class challenge") -> str:

@@ -3,9 +3,11 @@ and the judge write them; no kernel), ranked the same on the projector's page, i
 feedback and in the class report; ties share a rank, who could not be graded is listed and never ranked."""
 from __future__ import annotations
 
+import os
 import re
 import stat
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -81,6 +83,19 @@ def test_competition_ranks():
     assert competition_ranks([]) == []
 
 
+def test_feedback_line():
+    alone = leaderboard.Board(ASSIGNMENT, [leaderboard.Entry("me", "Teal Otter 3f", 0.9, 1)], "challenge")
+    assert leaderboard.feedback_line(alone.of("me"), alone).endswith("sheets (graded alone: no class to rank in).")
+    two = leaderboard.Board(ASSIGNMENT, [*alone.entries, leaderboard.Entry("x", "Quick Yak 01", None, None,
+                                                                           reason="could not be graded",
+                                                                           detail="DeadKernelError")], "challenge")
+    assert leaderboard.feedback_line(two.of("me"), two).endswith(", rank 1 of 1 in the class (as Teal Otter 3f on "
+                                                                 "the leaderboard).")
+    assert leaderboard.feedback_line(two.of("x"), two) == \
+        "Class challenge: not ranked (could not be graded: DeadKernelError)."
+    assert leaderboard.feedback_line(None, two) == ""
+
+
 def test_board_ranks_with_ties_and_lists_the_ungradable(challenge_class):
     made = leaderboard.board(challenge_class)
     assert {e.student: e.rank for e in made.ranked} == EXPECTED_RANK
@@ -135,3 +150,33 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
 
     assert cli.main(["leaderboard", "--names"]) == 0
     assert "    1. Name0 Surname: 95.0%" in capsys.readouterr().out
+
+
+def test_board_opens_in_chromium_without_the_network(challenge_class):
+    from tests.test_report import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    path, _ = leaderboard.write(challenge_class / "projector.html", challenge_class)
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "playwright is not installed (pip install playwright; never `playwright install`)"
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri(), wait_until="load")
+            ranks = page.eval_on_selector_all("tr.ranked td:first-child", "cells => cells.map(c => c.textContent)")
+            page.screenshot(path=str(ARTIFACTS / "leaderboard.png"), full_page=True)
+        finally:
+            browser.close()
+    assert [int(r) for r in ranks] == sorted(EXPECTED_RANK.values())
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], "the page reached for the network"
