@@ -57,9 +57,8 @@ def score_table(results: list[Graded], found: Collection, seconds: bool = False)
                 any_late |= bool(r.standing and r.standing.late)
             notes += [f"{name} / {assignment}: {_printable(n)}" for n in (r.notes if r else [])]
         summed = scores_total(parts)
-        rows.append([name, *cells, f"{done}/{len(assignments)}",
-                     (summed.points() if len(parts) == len(assignments) and parts else f"{total:g}/{maximum:g}")
-                     if maximum else "—"])
+        split = f" ({summed.points()})" if summed.stretch_max and len(parts) == len(assignments) else ""
+        rows.append([name, *cells, f"{done}/{len(assignments)}", f"{total:g}/{maximum:g}{split}" if maximum else "—"])
     notes += [f"{_printable(found.name(s)) if s else '(no participant)'}: {_printable(p)}" for s, p in found.problems]
     text = _table(["participant", *assignments, "core done", "total"], rows) if rows else "no notebooks graded"
     if rows and empty:

@@ -153,10 +153,11 @@ def test_score_table_shows_core_stretch_done_and_late():
     results.append(steps.Graded("dan", "01-neurons", notes=["missing neurons.ipynb"]))
     table = score_table(results, Collection())
     lines = {line.split()[0]: line for line in table.splitlines() if line[:3] in ("ada", "bob", "cy ", "dan")}
-    assert lines["ada"].split()[-6:] == ["1/1", "core", "10/10", "·", "stretch", "0/2"]
+    assert lines["ada"].split()[-7:] == ["1/1", "10/12", "(core", "10/10", "·", "stretch", "0/2)"], \
+        "the total as nbgrader counts it, then core and stretch apart"
     assert "10/10 · 2/2 ✔ late 1 h 05 min (−3 points)" in lines["bob"]
     assert "8/10 · 2/2 " in lines["cy"] + " " and "✔" not in lines["cy"] and "0/1" in lines["cy"]
-    assert "—" in lines["dan"] and "0/1" in lines["dan"] and "core 0/10 · stretch 0/2" in lines["dan"]
+    assert "—" in lines["dan"] and "0/1" in lines["dan"] and "0/12 (core 0/10 · stretch 0/2)" in lines["dan"]
     assert "core done" in table.splitlines()[0]
     assert "✔ the core is finished" in table and "late: handed in after the deadline" in table
 
@@ -198,7 +199,7 @@ def test_graded_for_real_core_only_is_done_in_table_and_feedback(course, tmp_pat
     for r in results:
         assert r.standing == scores.Standing(CORE_MAX, CORE_MAX, 0.0, STRETCH_MAX)
     table = score_table(results, found)
-    assert "10/10 · 0/2 ✔" in table and "core 20/20 · stretch 0/4" not in table
+    assert "10/10 · 0/2 ✔" in table and "10/12 (core 10/10 · stretch 0/2)" in table
     (html, _) = write_feedback(feedback_for(results), root=course)
     text = html.read_text()
     assert "Your score: core 10/10 · stretch 0/2</strong> — the core is finished: you are done" in text
