@@ -12,6 +12,7 @@ the course folder (``.leaderboard-secret``), so that nobody can work out a pseud
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import os
@@ -41,7 +42,8 @@ def competition_ranks(values: Iterable[float], digits: int = 9) -> list[int]:
     """Ranks of ``values`` (higher is better), in their order: equal values share a rank and the next
     rank skips as many (1, 2, 2, 4). Values equal to ``digits`` decimals are equal."""
     values = [round(v, digits) for v in values]
-    return [1 + sum(other > v for other in values) for v in values]
+    ascending = sorted(values)
+    return [1 + len(ascending) - bisect.bisect_right(ascending, v) for v in values]
 
 
 def ranked(items: list, score: Callable[[object], float], name: Callable[[object], str]) -> list[tuple[int, object]]:

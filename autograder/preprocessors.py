@@ -49,8 +49,11 @@ class ScoreLine(NbGraderPreprocessor):
             lines.append(f"Handed in {duration(part.seconds_late)} after the deadline"
                          + (f"; the late penalty took {part.penalty:g} points." if part.penalty else "."))
         if info["assignment"] == CHALLENGE:
-            made = board(root, names=False, db_url=info["db_url"])
-            lines.append(feedback_line(made.of(info["student"]), made))
+            try:
+                made = board(root, names=False, db_url=info["db_url"])
+                lines.append(feedback_line(made.of(info["student"]), made))
+            except Exception as error:  # the ranking is a bonus: it never costs a participant their feedback
+                self.log.warning("no class challenge line for %s: %s: %s", info["student"], type(error).__name__, error)
         cell = new_markdown_cell("\n\n".join(line for line in lines if line))
         cell.metadata["tags"] = ["workshop-score"]
         nb.cells.insert(0, cell)
