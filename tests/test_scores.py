@@ -224,3 +224,6 @@ def test_graded_for_real_lateness_from_nbgraders_timestamp(course):
     rows = {r["student_id"]: r for r in csv.DictReader(steps.export(nbgrader, course / "g.csv").open())}
     assert (float(rows["ada"]["seconds_late"]), float(rows["bo"]["seconds_late"])) == (3900.0, 0.0)
     assert class_report.build(course).late == ["ada / 01-neurons: late 1 h 05 min"]
+    ada, bo = write_feedback([("ada", "01-neurons"), ("bo", "01-neurons")], root=course)
+    assert "Handed in 1 h 05 min after the deadline." in ada.read_text()
+    assert "after the deadline" not in bo.read_text()
