@@ -158,7 +158,8 @@ def make_board(root: Path, assignment: str, participants: dict[str, str], graded
         (scored if value is not None else unscored).append(entry)
     for student, lines in sorted(ungradable.items()):
         reasons = [line.removeprefix(UNGRADABLE).removeprefix(": ") for line in lines]
-        unscored.append(Entry(student, shown[student], None, None, reason=UNGRADABLE,
+        missing = lines and all(line.startswith("missing ") for line in lines)
+        unscored.append(Entry(student, shown[student], None, None, reason="not handed in" if missing else UNGRADABLE,
                               detail="; ".join(reasons) or "not graded"))
     ranks = ranked(scored, lambda e: e.score, lambda e: e.shown)
     entries = [Entry(e.student, e.shown, e.score, rank, e.accuracy, e.sheet_reading) for rank, e in ranks]

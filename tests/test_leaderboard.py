@@ -26,6 +26,7 @@ CHALLENGE = {"p00": 0.95, "p01": 0.9, "p02": 0.9, "p03": 0.85, "p04": 0.8, "p05"
 EXPECTED_RANK = {"p00": 1, "p01": 2, "p02": 2, "p11": 4, "p03": 5, "p04": 6, "p05": 6, "p06": 6, "p07": 9,
                  "p08": 10, "p09": 11, "p10": 12}
 UNGRADABLE = "p12"
+ABSENT = "p13"  # handed in no 06
 
 
 class Rows(HTMLParser):
@@ -59,7 +60,8 @@ def challenge_class(tmp_path_factory):
     people[UNGRADABLE] = ("Broken", "Notebook")
     add_submissions(root, graded, people)
     save_notes([steps.Graded(s, ASSIGNMENT, 1.0, 1.0) for s in CHALLENGE]
-               + [steps.Graded(UNGRADABLE, ASSIGNMENT, notes=["could not be graded: DeadKernelError: Kernel died"])],
+               + [steps.Graded(UNGRADABLE, ASSIGNMENT, notes=["could not be graded: DeadKernelError: Kernel died"]),
+                  steps.Graded(ABSENT, ASSIGNMENT, notes=["missing pipeline.ipynb"])],
                Collection(), root)
     stale = verdict_file(root, "ghost", ASSIGNMENT, [], metrics={"challenge": 1.0})  # no longer in the gradebook
     assert stale.exists()
@@ -101,15 +103,15 @@ def test_board_ranks_with_ties_and_lists_the_ungradable(challenge_class):
     assert {e.student: e.rank for e in made.ranked} == EXPECTED_RANK
     assert [e.rank for e in made.ranked] == sorted(EXPECTED_RANK.values()), "best first"
     assert made.of("p11").score == 0.875, "no challenge metric: sheet_reading counts"
-    [broken] = made.unranked
-    assert (broken.student, broken.rank, broken.score, broken.reason) == (UNGRADABLE, None, None, "could not be graded")
+    unranked = {e.student: (e.rank, e.score, e.reason) for e in made.unranked}
+    assert unranked == {UNGRADABLE: (None, None, "could not be graded"), ABSENT: (None, None, "not handed in")}
     assert made.of("ghost") is None, "a stale verdict is no participant"
 
 
 def test_pseudonyms_are_stable_secret_and_unique(challenge_class, tmp_path):
     first = {e.student: e.shown for e in leaderboard.board(challenge_class).entries}
     again = {e.student: e.shown for e in leaderboard.board(challenge_class).entries}
-    assert first == again and len(set(first.values())) == len(first) == 13
+    assert first == again and len(set(first.values())) == len(first) == 14
     assert all(student not in shown and "Name" not in shown for student, shown in first.items())
     assert all(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+ [0-9a-f]{2}", shown) for shown in first.values())
     secret = challenge_class / leaderboard.SECRET
@@ -125,7 +127,7 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
     monkeypatch.setattr(cli, "COURSE_ROOT", root)
     assert cli.main(["leaderboard", "--to", str(root / "board.html")]) == 0
     out = capsys.readouterr().out
-    assert "12 ranked, 1 not ranked" in out and f"wrote {root / 'board.html'}" in out
+    assert "12 ranked, 2 not ranked" in out and f"wrote {root / 'board.html'}" in out
     html = (root / "board.html").read_text()
     page = Rows(html)
     made = leaderboard.board(root)
@@ -133,7 +135,8 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
     ranks = {shown[r["data-student-shown"]]: int(r["data-rank"]) for r in page.rows if "data-rank" in r}
     assert ranks == EXPECTED_RANK
     unranked = [shown[r["data-student-shown"]] for r in page.rows if "data-rank" not in r]
-    assert unranked == [UNGRADABLE] and "DeadKernelError" not in html, "the projector shows no one's error"
+    assert sorted(unranked) == [UNGRADABLE, ABSENT]
+    assert "DeadKernelError" not in html, "the projector shows no one's error"
     assert "Name0" not in html, "pseudonyms unless --names"
     assert not re.search(r"https?://", html) and not {"script", "link", "img", "iframe"} & set(page.tags)
 
@@ -146,7 +149,8 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
 
     report = class_report.build(root)
     assert {r.name: r.rank for r in report.leaderboards[ASSIGNMENT]} == \
-        {f"Name{i} Surname": EXPECTED_RANK[s] for i, s in enumerate(CHALLENGE)} | {"Broken Notebook": None}
+        {f"Name{i} Surname": EXPECTED_RANK[s] for i, s in enumerate(CHALLENGE)} | {"Broken Notebook": None,
+                                                                                  ABSENT: None}
 
     assert cli.main(["leaderboard", "--names"]) == 0
     assert "    1. Name0 Surname: 95.0%" in capsys.readouterr().out
