@@ -2,7 +2,6 @@
 releases, participants fetch and submit through nbgrader's own exchange classes (what
 JupyterLab's Assignment List calls), and `workshop grade --from-exchange` grades them."""
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +70,7 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
     assert inbound == ["ada-lovelace", "grace-hopper"]
 
     table = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30")
+    import re
     rows = {line.split()[0]: line for line in table.splitlines() if line.strip()}
     # the total last (then core and stretch apart where 01 has stretch tasks); ✔ where the core is done
     assert "✔" in rows["ada-lovelace"] and re.search(r"  12/12( \(core [^)]*\))?$", rows["ada-lovelace"]), table
