@@ -223,7 +223,12 @@ def test_graded_for_real_lateness_from_nbgraders_timestamp(course):
     assert re.search(r"ada +\d+/\d+( · \d+/\d+)? ✔ late 1 h 05 min", table) and table.count("late 1 h") == 1
     rows = {r["student_id"]: r for r in csv.DictReader(steps.export(nbgrader, course / "g.csv").open())}
     assert (float(rows["ada"]["seconds_late"]), float(rows["bo"]["seconds_late"])) == (3900.0, 0.0)
-    assert class_report.build(course).late == ["ada / 01-neurons: late 1 h 05 min"]
+    with steps.api(course).gradebook as gb:  # whichever late penalty the course configures, as nbgrader gave it
+        penalty = gb.find_submission("01-neurons", "ada").late_submission_penalty
+    assert results[0].standing.penalty == penalty
+    assert class_report.build(course).late == [
+        "ada / 01-neurons: late 1 h 05 min" + (f" (−{penalty:g} points)" if penalty else "")]
     ada, bo = write_feedback([("ada", "01-neurons"), ("bo", "01-neurons")], root=course)
-    assert "Handed in 1 h 05 min after the deadline." in ada.read_text()
+    assert "Handed in 1 h 05 min after the deadline" + (
+        f"; the late penalty took {penalty:g} points." if penalty else ".") in ada.read_text()
     assert "after the deadline" not in bo.read_text()
