@@ -21,8 +21,10 @@ from nbgrader.api import Assignment, Grade, GradeCell, Notebook, Student, Submit
 from sqlalchemy import func
 
 from . import steps
+from .leaderboard import challenge_score, make_board
 from .paths import COURSE_ROOT
 from .report import load_notes
+from .scores import Standing, standings, stretch_ids
 from .verdicts import Verdict, read_verdicts
 
 TOP_FAILURES = 5  # failure groups shown per graded cell
@@ -49,6 +51,7 @@ class CellSummary:
     graded: int  # participants graded on it
     failures: list[Failure] = field(default_factory=list)
     more_failures: int = 0  # further groups not shown
+    stretch: bool = False  # a stretch task's cell (tagged in the source notebook)
 
     @property
     def share(self) -> float:
@@ -64,6 +67,26 @@ class NotebookSummary:
     cells: list[CellSummary]  # in the notebook's order
     seconds: list[float]  # grading time per participant, from the verdicts
     verdicts: int  # graded notebooks with a verdict file
+    standings: list[Standing] = field(default_factory=list)  # core and stretch apart, lateness; per participant
+    core_max: float = 0.0
+    stretch_max: float = 0.0
+
+    @property
+    def core_done(self) -> int:
+        """Participants who finished its core (its core's full points): done with this notebook."""
+        return sum(s.done for s in self.standings)
+
+    @property
+    def late(self) -> int:
+        return sum(s.late for s in self.standings)
+
+    @property
+    def core_mean(self) -> float:
+        return statistics.fmean(s.core for s in self.standings) if self.standings else 0.0
+
+    @property
+    def stretch_mean(self) -> float:
+        return statistics.fmean(s.stretch for s in self.standings) if self.standings else 0.0
 
     @property
     def mean(self) -> float:
@@ -77,8 +100,11 @@ class NotebookSummary:
 @dataclass
 class Ranked:
     name: str
-    accuracy: float
+    accuracy: float | None
     sheet_reading: float | None
+    rank: int | None = None  # the class challenge's competition rank (autograder.leaderboard); None: not ranked
+    challenge: float | None = None  # the share of digits read on the grader's harder sheets
+    reason: str = ""  # why not ranked
 
 
 @dataclass
@@ -87,10 +113,11 @@ class ClassReport:
     notebooks: list[NotebookSummary]
     ungradable: list[str]  # one line each: who, which notebook, why
     notes: list[str]  # one line each: graded, but worth knowing (restored cells, timeouts, stray files)
-    leaderboards: dict[str, list[Ranked]]  # assignment → best first
+    leaderboards: dict[str, list[Ranked]]  # assignment → best first, then who is not ranked
     graded_at: tuple[datetime, datetime] | None
     in_gradebook: int = 0  # participants the gradebook knows
     with_scores: int = 0  # participants with at least one graded notebook
+    late: list[str] = field(default_factory=list)  # one line each: who, which notebook, how late, the penalty
 
     @property
     def hardest(self) -> list[tuple[NotebookSummary, CellSummary]]:
@@ -171,9 +198,9 @@ def _name(first: str | None, last: str | None, student: str) -> str:
     return name or student
 
 
-def _gradebook(root: Path):
+def _gradebook(root: Path, db_url: str | None = None):
     """From the gradebook, in a few queries: names, notebooks, graded cells, scores and grades."""
-    nbgrader = steps.api(root)
+    nbgrader = steps.api(root, db_url=db_url)
     database = nbgrader.coursedir.db_url.split("?")[0]
     if database.startswith("sqlite:///") and not Path(database.removeprefix("sqlite:///")).exists():
         raise FileNotFoundError(f"no gradebook in {root}: grade the class first (workshop grade SUBMISSIONS)")
@@ -208,6 +235,8 @@ def _gradebook(root: Path):
 def build(root: Path = COURSE_ROOT) -> ClassReport:
     """Everything the report shows, read from the course under ``root``."""
     participants, assignments, cells, scores, grades = _gradebook(root)
+    with steps.api(root).gradebook as gb:
+        standing = standings(gb.db, root)
     verdicts, verdict_problems = read_verdicts(root)
     notes, problems, notes_when = load_notes(root)
 
@@ -228,7 +257,7 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
         if student in scores.get(assignment, {}):  # a verdict of a notebook the gradebook no longer holds is stale
             by_assignment[assignment].append(verdict)
 
-    notebooks = []
+    notebooks, late = [], []
     for assignment in sorted(assignments):
         notebook, max_score = assignments[assignment]
         graded = scores.get(assignment, {})
@@ -236,6 +265,7 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
             continue
         ours = by_assignment[assignment]
         order = _course_order(root, assignment, ours)
+        stretch = stretch_ids(root, assignment)
         failed = defaultdict(list)
         for verdict in ours:
             for cell in verdict.cells:
@@ -249,9 +279,15 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
             summaries.append(CellSummary(grade_id, max_points,
                                          earned=sum(1 for s, m in got.values() if s is not None and s >= m),
                                          graded=len(got), failures=groups[:TOP_FAILURES],
-                                         more_failures=max(0, len(groups) - TOP_FAILURES)))
-        notebooks.append(NotebookSummary(assignment, notebook, max_score, [graded[s] for s in sorted(graded)],
-                                         summaries, [v.seconds for v in ours if v.seconds is not None], len(ours)))
+                                         more_failures=max(0, len(groups) - TOP_FAILURES),
+                                         stretch=grade_id in stretch))
+        parts = [standing[(s, assignment)] for s in sorted(graded) if (s, assignment) in standing]
+        notebooks.append(NotebookSummary(
+            assignment, notebook, max_score, [graded[s] for s in sorted(graded)], summaries,
+            [v.seconds for v in ours if v.seconds is not None], len(ours), parts,
+            sum(c.max_points for c in summaries if not c.stretch), sum(c.max_points for c in summaries if c.stretch)))
+        late += [(participants.get(s, s), assignment, standing[(s, assignment)]) for s in graded
+                 if (s, assignment) in standing and standing[(s, assignment)].late]
 
     graded_pairs = {(s, a) for a, by_student in scores.items() for s in by_student}
     ungradable, other = [], []
@@ -265,18 +301,21 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
     other += [f"{participants.get(s, s) if s else '(no participant)'}: {p}" for s, p in problems]
     other += verdict_problems
 
-    leaderboards = {}
+    leaderboards = {}  # the class challenge, ranked as the projector's board and the feedback rank it
     for assignment, ours in sorted(by_assignment.items()):
-        ranked = [Ranked(participants.get(v.student, v.student), v.metrics["accuracy"], v.metrics.get("sheet_reading"))
-                  for v in ours if "accuracy" in v.metrics]
-        if ranked:
-            leaderboards[assignment] = sorted(ranked, key=lambda r: (-r.accuracy, -(r.sheet_reading or 0.0), r.name))
+        if not any("accuracy" in v.metrics or challenge_score(v.metrics) is not None for v in ours):
+            continue
+        board = make_board(root, assignment, participants, scores.get(assignment, {}), verdicts, notes, names=True)
+        leaderboards[assignment] = [Ranked(e.shown, e.accuracy, e.sheet_reading, e.rank, e.score,
+                                           e.reason + (f": {e.detail}" if e.detail else "")) for e in board.entries]
 
     times = [v.graded_at for vs in by_assignment.values() for v in vs if v.graded_at] or [
         when for assignment, when in notes_when.items() if assignment in scores]
     return ClassReport(participants, notebooks, ungradable, other, leaderboards,
                        (min(times), max(times)) if times else None, in_gradebook,
-                       len({student for by_student in scores.values() for student in by_student}))
+                       len({student for by_student in scores.values() for student in by_student}),
+                       [f"{who} / {assignment}: {part.lateness()}" for who, assignment, part in
+                        sorted(late, key=lambda t: (t[1], -t[2].seconds_late, t[0]))])
 
 
 # --- the terminal ------------------------------------------------------------------------------------
@@ -317,8 +356,8 @@ def summary(report: ClassReport, lines: int = 5) -> str:
     for nb in report.notebooks:
         hardest = min(nb.cells, key=lambda c: c.share, default=None)
         hard = f"hardest {hardest.grade_id} {hardest.earned}/{hardest.graded}" if hardest else ""
-        out.append(f"{nb.assignment:<16} {len(nb.scores):>4} graded  mean {nb.mean:5.1f}/{nb.max_score:g}  "
-                   f"{hard}  grading {_seconds(nb)}")
+        out.append(f"{nb.assignment:<16} {len(nb.scores):>4} graded  core done {nb.core_done}/{len(nb.standings)}  "
+                   f"mean {_means(nb)}  {hard}  grading {_seconds(nb)}")
     hardest = [(nb, c) for nb, c in report.hardest if c.share < 1][:lines]
     if hardest:
         out += ["", "Hardest tasks (share who earned the full points):"]
@@ -331,12 +370,25 @@ def summary(report: ClassReport, lines: int = 5) -> str:
     if report.ungradable:
         out += ["", "Could not be graded:"] + [f"  {line}" for line in report.ungradable[:lines]]
         out += more(report.ungradable, lines)
+    if report.late:
+        out += ["", "Late:"] + [f"  {line}" for line in report.late[:lines]]
+        out += more(report.late, lines)
     for assignment, ranked in report.leaderboards.items():
-        out += ["", f"Leaderboard {assignment} (held-out accuracy, digits read on held-out sheets):"]
-        out += [f"  {i}. {r.name}: {r.accuracy:.1%}, {_share(r.sheet_reading)}"
-                for i, r in enumerate(ranked[:lines], 1)]
-        out += more(ranked, lines)
+        out += ["", f"Leaderboard {assignment} (class challenge: digits read on the grader's sheets; "
+                    "held-out accuracy):"]
+        out += [f"  {r.rank}. {r.name}: {_share(r.challenge)}, {_share(r.accuracy)}"
+                for r in ranked[:lines] if r.rank is not None]
+        out += more([r for r in ranked if r.rank is not None], lines)
+        unranked = [r for r in ranked if r.rank is None]
+        out += [f"  not ranked: {len(unranked)} ({', '.join(r.name for r in unranked[:lines])})"] if unranked else []
     return "\n".join(out)
+
+
+def _means(nb: NotebookSummary) -> str:
+    """``9.4/10 core · 1.2/2 stretch``, or the plain mean where the notebook has no stretch tasks."""
+    if not nb.stretch_max or not nb.standings:
+        return f"{nb.mean:5.1f}/{nb.max_score:g}"
+    return f"{nb.core_mean:.1f}/{nb.core_max:g} core · {nb.stretch_mean:.1f}/{nb.stretch_max:g} stretch"
 
 
 def _share(value: float | None) -> str:

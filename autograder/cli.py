@@ -12,6 +12,7 @@
     workshop export [--to grades.csv]            nbgrader export
     workshop overview                            which tasks the class found hard
     workshop report [--to report.html]           the class's scores, mistakes and best models, with pictures
+    workshop leaderboard [--to board.html] [--names]   06's class challenge ranked, one HTML page for the projector
     workshop selfgrade NOTEBOOK                  grade your own notebook, see score and feedback
     workshop demo [--all]                        the whole cycle on a bundled sample class
     workshop budget [--tasks]                    minutes per notebook: the estimate beside the header's
@@ -107,7 +108,7 @@ def _export(args) -> int:
 def _overview(args) -> int:
     from .report import overview
     with steps.api().gradebook as gb:
-        print(overview(gb))
+        print(overview(gb, COURSE_ROOT))
     return 0
 
 
@@ -120,6 +121,17 @@ def _report(args) -> int:
     path, report = write(args.to, COURSE_ROOT)
     print(summary(report))
     print(f"\nwrote {path}")
+    return 0
+
+
+def _leaderboard(args) -> int:
+    from .leaderboard import board, write
+    made = write(args.to, COURSE_ROOT, names=args.names)[1] if args.to else board(COURSE_ROOT, names=args.names)
+    print(f"Class challenge ({made.assignment}): {len(made.ranked)} ranked, {len(made.unranked)} not ranked")
+    print("\n".join(f"  {e.rank:>3}. {e.shown}: {e.score:.1%}" for e in made.ranked))
+    print("\n".join(f"    -  {e.shown}: {e.reason}" for e in made.unranked))
+    if args.to:
+        print(f"\nwrote {args.to}")
     return 0
 
 
@@ -148,7 +160,7 @@ def _demo(args) -> int:
     print(f"4. feedback: {reports} HTML reports under feedback/ (hidden tests removed)")
     print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
     with steps.api().gradebook as gb:
-        print("\n6. overview: which tasks the class found hard\n\n" + overview(gb))
+        print("\n6. overview: which tasks the class found hard\n\n" + overview(gb, COURSE_ROOT))
     from .class_report import write
     path, _ = write(COURSE_ROOT / "demo" / "report.html")
     print(f"\n7. report: what the class found hard, with pictures: {path.relative_to(COURSE_ROOT)}")
@@ -216,6 +228,12 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("report", help="the class's report with pictures, as one HTML file")
     p.add_argument("--to", type=Path, help="write the HTML report here (without: print its summary)")
     p.set_defaults(run=_report)
+
+    p = commands.add_parser("leaderboard", help="06's class challenge ranked, as an HTML page for the projector")
+    p.add_argument("--to", type=Path, help="write the page here (without: print the ranking)")
+    p.add_argument("--names", action="store_true",
+                   help="show the names participants submitted (default: pseudonyms, stable per course)")
+    p.set_defaults(run=_leaderboard)
 
     p = commands.add_parser("selfgrade", help="grade your own notebook")
     p.add_argument("notebook", type=Path)

@@ -24,7 +24,7 @@ from traitlets.config import Config
 from .execute import SandboxedExecute
 from .judge import VERDICTS, AskQuestions, Judge
 from .limit_output import LimitTextOutput
-from .preprocessors import HideTestTracebacks
+from .preprocessors import HideTestTracebacks, ScoreLine
 
 COURSE_ID = "image-recognition-workshop"
 CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the class
@@ -100,6 +100,9 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT, db_url: str | 
     c.OverwriteCells.missing_cell_notification = (
         "This cell (id:{cell_id}) was missing from your notebook; the grader put it back.\n\n")
     # Feedback shows the learner every check's message but not the hidden tests' code.
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, HideTestTracebacks, CSSHTMLHeaderPreprocessor]
+    # On top, the score as the learner should read it: core and stretch apart, done or not, lateness, 06's rank.
+    c.GenerateFeedback.preprocessors = [GetGrades, ScoreLine, ClearHiddenTests, HideTestTracebacks,
+                                        CSSHTMLHeaderPreprocessor]
+    c.ScoreLine.root = str(root)
     c.ClearHiddenTests.enforce_metadata = False
     return c

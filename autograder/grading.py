@@ -24,6 +24,7 @@ from .config import gradebook_url
 from .ledger import Ledger, digest, source_checksum
 from .paths import COURSE_ROOT, notebook_path
 from .report import save_notes
+from .scores import of_submission
 from .workers import Settings, Timed, grade_one, single_threaded, warm_up
 
 
@@ -121,7 +122,8 @@ def _unchanged(root: Path, url: str, ledger: Ledger, checksums: dict[tuple[str, 
                 continue
             entry = recorded[student, assignment]
             unchanged[student, assignment] = Timed(student, assignment, submission.score, submission.max_score,
-                                                   list(entry["notes"]), entry["seconds"])
+                                                   list(entry["notes"]), of_submission(submission, root),
+                                                   entry["seconds"])
     return unchanged
 
 

@@ -12,6 +12,8 @@ from nbgrader.api import Gradebook
 
 from .collect import Collection
 from .sandbox import unavailable_reason
+from .scores import Standing, standings, stretch_ids
+from .scores import total as scores_total
 from .steps import Graded
 
 NOTES = "grading-notes.json"  # under the course root: what `workshop grade` could not show in the gradebook
@@ -24,32 +26,44 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def score_table(results: list[Graded], found: Collection, seconds: bool = False) -> str:
-    """One row per participant (the name as submitted): a score per notebook, the total,
-    a line per problem, and a line when the kernels could not be sandboxed.
+    """One row per participant (the name as submitted): per notebook its core and stretch points,
+    ✔ where the core is finished, how late it came; how many cores are done, the total; a line per
+    problem, and a line when the kernels could not be sandboxed.
 
     With ``seconds``, each score is followed by the seconds its notebook took to grade."""
     assignments = sorted({r.assignment for r in results})
     max_scores = {r.assignment: r.max_score for r in results if r.max_score is not None}
+    empty = {r.assignment: Standing(0.0, r.standing.core_max, 0.0, r.standing.stretch_max)
+             for r in results if r.standing is not None}
     by_student = defaultdict(dict)
     for r in results:
         by_student[r.student][r.assignment] = r
-    rows, notes = [], []
+    rows, notes, any_late = [], [], False
     for student in sorted(by_student, key=lambda s: (found.name(s).casefold(), s)):
         name = _printable(found.name(student))
-        cells, total, maximum = [], 0.0, 0.0
+        cells, parts, total, maximum, done = [], [], 0.0, 0.0, 0
         for assignment in assignments:
             r = by_student[student].get(assignment)
             maximum += max_scores.get(assignment, 0.0)  # a missing notebook counts as zero
             if r is None or r.score is None:
                 cells.append("—")
+                parts += [empty[assignment]] if assignment in empty else []
             else:
                 took = getattr(r, "seconds", None) if seconds else None
-                cells.append(f"{r.score:g}/{r.max_score:g}" + (f" {took:.1f}s" if took is not None else ""))
+                cells.append(_points(r) + (f" {took:.1f}s" if took is not None else ""))
                 total += r.score
+                parts += [r.standing] if r.standing else []
+                done += bool(r.standing and r.standing.done)
+                any_late |= bool(r.standing and r.standing.late)
             notes += [f"{name} / {assignment}: {_printable(n)}" for n in (r.notes if r else [])]
-        rows.append([name, *cells, f"{total:g}/{maximum:g}" if maximum else "—"])
+        summed = scores_total(parts)
+        split = f" ({summed.points()})" if summed.stretch_max and len(parts) == len(assignments) else ""
+        rows.append([name, *cells, f"{done}/{len(assignments)}", f"{total:g}/{maximum:g}{split}" if maximum else "—"])
     notes += [f"{_printable(found.name(s)) if s else '(no participant)'}: {_printable(p)}" for s, p in found.problems]
-    text = _table(["participant", *assignments, "total"], rows) if rows else "no notebooks graded"
+    text = _table(["participant", *assignments, "core done", "total"], rows) if rows else "no notebooks graded"
+    if rows and empty:
+        text += ("\n\nPer notebook: core points · stretch points (⭐ tasks); ✔ the core is finished, which is done"
+                 + ("; late: handed in after the deadline, with nbgrader's penalty" if any_late else "") + ".")
     reason = unavailable_reason()
     if reason and results:
         text += (f"\n\nNot sandboxed: {reason}; the notebooks ran with resource limits in private folders "
@@ -57,26 +71,42 @@ def score_table(results: list[Graded], found: Collection, seconds: bool = False)
     return text + ("\n\nProblems:\n" + "\n".join(f"  {n}" for n in notes) if notes else "")
 
 
+def _points(r: Graded) -> str:
+    """``10/12 · 2/6 ✔ late 3 min``: core · stretch, done, lateness; plain ``score/max`` without a Standing."""
+    part = r.standing
+    if part is None:
+        return f"{r.score:g}/{r.max_score:g}"
+    text = f"{part.core:g}/{part.core_max:g}"
+    text += f" · {part.stretch:g}/{part.stretch_max:g}" if part.stretch_max else ""
+    return text + (" ✔" if part.done else "") + (f" {part.lateness()}" if part.late else "")
+
+
 def _printable(text: str) -> str:
     """One line: control characters (a newline in a file name) shown as spaces."""
     return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
-def overview(gradebook: Gradebook) -> str:
-    """Per assignment and graded cell: how many participants earned its full points."""
+def overview(gradebook: Gradebook, root: Path | None = None) -> str:
+    """Per assignment and graded cell: how many participants earned its full points; per notebook how
+    many finished its core, and the stretch cells (tagged in ``root``'s source notebooks) marked ⭐."""
     rows = []
+    standing = standings(gradebook.db, root) if root is not None else {}
     for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
+        stretch = stretch_ids(root, assignment.name) if root is not None else frozenset()
         for notebook in assignment.notebooks:
             submissions = list(notebook.submissions)
             if not submissions:
                 continue
             scores = [s.score for s in submissions]
-            rows.append([assignment.name, "(notebook)", f"{len(submissions)}",
+            done = sum(1 for (_, a), p in standing.items() if a == assignment.name and p.done)
+            rows.append([assignment.name, "(notebook)", f"{len(submissions)}" + (
+                f", core done {done}" if root is not None else ""),
                          f"mean {sum(scores) / len(scores):.1f}/{notebook.max_score:g}"])
             for cell in notebook.grade_cells:
                 grades = [g for s in submissions for g in s.grades if g.name == cell.name]
                 full = sum(1 for g in grades if g.score is not None and g.score >= g.max_score)
-                rows.append(["", cell.name, f"{full}/{len(grades)} full", f"{cell.max_score:g} pt"])
+                rows.append(["", cell.name + (" ⭐ stretch" if cell.name in stretch else ""),
+                             f"{full}/{len(grades)} full", f"{cell.max_score:g} pt"])
     return _table(["assignment", "graded cell", "participants", "points"], rows) if rows else "nothing graded yet"
 
 

@@ -11,6 +11,7 @@ import nbformat
 from . import steps
 from .collect import notebook_names
 from .paths import COURSE_ROOT, SOURCE
+from .scores import stretch_ids
 from .validate import graded_cells
 
 WORKDIR = COURSE_ROOT / ".selfgrade"
@@ -44,14 +45,22 @@ def selfgrade(notebook: Path, workdir: Path = WORKDIR) -> tuple[steps.Graded, st
 
 
 def _report(graded: steps.Graded, autograded: Path, html: Path) -> str:
-    lines = [f"{graded.assignment}: {graded.score:g} / {graded.max_score:g} points", ""]
+    head = f"{graded.assignment}: {graded.score:g} / {graded.max_score:g} points"
+    part = graded.standing
+    if part is not None:
+        head += f" ({part.points()})"
+        head += (" — the core is finished: done" + (", the ⭐ stretch tasks are extra" if part.stretch_max else "")
+                 if part.done else f" — the core needs {part.core_max - part.core:g} more")
+    stretch = stretch_ids(autograded.parents[3], graded.assignment)
+    lines = [head, ""]
     for grade_id, cell in graded_cells(nbformat.read(autograded, as_version=4)).items():
         points = cell.metadata.nbgrader.get("points", 0)
         failures = [o for o in cell.outputs if o.output_type == "error"]
+        star = " ⭐ stretch" if grade_id in stretch else ""
         if failures:
-            lines.append(f"  ✘ {grade_id} (0/{points:g}): {failures[0].ename}: {failures[0].evalue}")
+            lines.append(f"  ✘ {grade_id}{star} (0/{points:g}): {failures[0].ename}: {failures[0].evalue}")
         else:
-            lines.append(f"  ✔ {grade_id} ({points:g}/{points:g})")
+            lines.append(f"  ✔ {grade_id}{star} ({points:g}/{points:g})")
     lines += [f"  note: {n}" for n in graded.notes]
     lines += ["", f"Feedback: {html}"]
     return "\n".join(lines)

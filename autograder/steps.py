@@ -14,13 +14,13 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.apps import NbGraderAPI
-from nbgrader.plugins.export import CsvExportPlugin
 from traitlets.config import Config
 
 from .config import CELL_TIMEOUT, nbgrader_config, quiet_environment
 from .judge import unanswered_note
 from .paths import COURSE_ROOT, assignments, notebook_path
 from .repair import Ungradable, repair
+from .scores import ScoresCsvExport, Standing, of_submission
 
 
 def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None,
@@ -81,6 +81,7 @@ class Graded:
     score: float | None = None
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
+    standing: Standing | None = None  # core and stretch apart, lateness (autograder.scores)
 
 
 def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
@@ -112,6 +113,7 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     with nbgrader.gradebook as gb:
         submission = gb.find_submission_notebook(notebook, assignment, student)
         graded.score, graded.max_score = submission.score, submission.max_score
+        graded.standing = of_submission(submission, Path(nbgrader.coursedir.root))
         manual = [g.name for g in submission.grades if g.needs_manual_grade]
     autograded = nbformat.read(Path(nbgrader.coursedir.root, "autograded", student, assignment,
                                     f"{notebook}.ipynb"), as_version=4)
@@ -159,7 +161,8 @@ def feedback(student: str, assignment: str, nbgrader: NbGraderAPI) -> Path:
 
 
 def export(nbgrader: NbGraderAPI, to: Path) -> Path:
-    """``nbgrader export``: one row per student and assignment, as CSV."""
+    """``nbgrader export``: one row per student and assignment, as CSV, with nbgrader's columns and then
+    the core and stretch points apart, ``core_done`` and ``seconds_late`` (autograder.scores)."""
     with nbgrader.gradebook as gb:
-        CsvExportPlugin(to=str(to), parent=nbgrader).export(gb)
+        ScoresCsvExport(to=str(to), root=str(nbgrader.coursedir.root), parent=nbgrader).export(gb)
     return to

@@ -7,7 +7,10 @@ One JSON file per graded notebook, ``<course root>/verdicts/<student>/<assignmen
      "cells": [{"grade_id": "test_weighted_sum", "points": 0.0, "max_points": 2.0,
                 "outcome": "passed" | "failed" | "unfinished" | "unanswered",
                 "message": "..." or null, "diagnosis": "..." or null}],
-     "metrics": {"accuracy": 0.977, "sheet_reading": 0.962}}
+     "metrics": {"accuracy": 0.977, "sheet_reading": 0.962, "challenge": 0.91}}
+
+``challenge`` (06: the share of digits read on the grader's harder sheets) ranks the class challenge
+(``leaderboard``).
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The instructor's cycle through the real nbgrader: a sample class collected from
 an LMS zip, autograded, given feedback and exported; bad input reported, never fatal."""
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,11 @@ def test_bad_files_are_reported_one_line_each(graded_class):
     assert any(p.startswith("ignored bobby-tables_notes.txt") for p in bobby)
     assert results["bobby-tables"].notes == [], "the invalid file already explains the missing grade"
     table = score_table(list(results.values()), found)
-    assert f"ada-lovelace  {MAX:g}/{MAX:g}" in table and "not a valid notebook" in table
+    core = results["ada-lovelace"].standing
+    assert core.done and core.core + core.stretch == MAX
+    assert re.search(rf"ada-lovelace +{core.core:g}/{core.core_max:g}( · {core.stretch:g}/{core.stretch_max:g})? ✔ ",
+                     table), "core · stretch, and ✔: done"
+    assert "not a valid notebook" in table and "core done" in table
 
 
 def test_feedback_shows_messages_not_hidden_tests(graded_class):
@@ -73,6 +78,11 @@ def test_export_and_overview(graded_class):
     rows = list(csv.DictReader(steps.export(nbgrader, course / "grades.csv").open()))
     scores = {row["student_id"]: float(row["raw_score"]) for row in rows}
     assert scores["ada-lovelace"] == MAX and scores["alan-turing"] == 0
+    assert all(float(row["seconds_late"]) == 0 for row in rows), "no deadline set: on time, a number in every row"
+    done = {row["student_id"]: row["core_done"] for row in rows}
+    assert done["ada-lovelace"] == "1" and done["alan-turing"] == "0" and done["bobby-tables"] == "0"
+    assert float(next(r for r in rows if r["student_id"] == "ada-lovelace")["core_score"]) + float(
+        next(r for r in rows if r["student_id"] == "ada-lovelace")["stretch_score"]) == MAX
     with nbgrader.gradebook as gb:
         text = overview(gb)
     assert "test_weighted_sum" in text and "full" in text

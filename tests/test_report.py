@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import class_report, cli, steps
+from autograder import class_report, cli, leaderboard, steps
 from autograder.class_report import group_failures, strip_values
 from autograder.collect import Collection
 from autograder.grading import grade_class
@@ -109,8 +109,10 @@ def test_class_of_300_counts_equal_the_gradebook(class_of_300):
     assert len(page.having("ungradable")) == 6
     ranked = page.having("ranked")
     assert len(ranked) == 300
-    accuracies = [float(r["data-accuracy"]) for r in ranked]
-    assert accuracies == sorted(accuracies, reverse=True)
+    challenge = [float(r["data-score"]) for r in ranked]
+    assert challenge == sorted(challenge, reverse=True), "the class challenge, best first"
+    ranks = [int(r["data-rank"]) for r in ranked]
+    assert ranks == leaderboard.competition_ranks(challenge) and ranks[0] == 1
 
 
 def test_names_are_the_submitted_ones(class_of_300):

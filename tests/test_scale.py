@@ -23,6 +23,7 @@ from autograder.grading import grade_class
 from autograder.ledger import Ledger
 from autograder.paths import RELEASE, notebook_path
 from autograder.sample_class import solved
+from autograder.scores import standings
 from autograder.validate import graded_cells
 
 pytestmark = pytest.mark.xdist_group("scale")
@@ -205,6 +206,7 @@ def test_a_dask_cluster_of_two_workers_gives_the_same_grades(local, template_cou
                 workers = client.scheduler_info()["workers"]
     assert len(workers) == 2 and all(w.startswith("tcp://127.0.0.1:") for w in workers)
     assert _scores(results) == scores
+    assert all(r.standing is not None for r in results if r.score is not None), "core and stretch come back too"
     assert set(Ledger(gradebook_url(course)).graded()) == {(s, "01-neurons") for s in CLASS}
 
 
@@ -267,6 +269,9 @@ def test_a_postgresql_gradebook_gives_the_same_grades(local, template_course, tm
         assert gb.find_submission_notebook("neurons", "01-neurons", "ada").score == MAX
         (version,) = gb.db.execute(__import__("sqlalchemy").text("select version_num from alembic_version")).one()
         assert version, "nbgrader set the gradebook's alembic version"
+        standing = standings(gb.db, course)  # core and stretch apart, lateness: the same queries on PostgreSQL
+    assert standing[("ada", "01-neurons")].done and standing[("ada", "01-neurons")].seconds_late == 0
+    assert all(r.standing == standing[(r.student, r.assignment)] for r in results if r.score is not None)
     assert set(Ledger(url).graded()) == {(s, "01-neurons") for s in CLASS}
     again, _ = grade_class(folder, root=course, cell_timeout=30, progress=False, jobs=2, db_url=postgres)
     assert _scores(again) == scores
