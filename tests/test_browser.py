@@ -180,7 +180,7 @@ def _cell(page, text: str):
     return page.locator(".jp-CodeCell").filter(has=page.locator(".jp-Editor", has_text=text)).first
 
 
-def _run(page, cell, source: str | None = None) -> str:
+def _run(page, cell, source: str | None = None, timeout: int = 180_000) -> str:
     """Run ``cell`` (typing ``source`` into it first), wait for it to finish; its output's text."""
     _select_kernel(page)
     editor = cell.locator(".cm-content")
@@ -192,7 +192,7 @@ def _run(page, cell, source: str | None = None) -> str:
     page.keyboard.press("Control+Enter")
     page.wait_for_function("([cell, before]) => { const p = cell.querySelector('.jp-InputPrompt').textContent;"
                            " return /\\[\\d+\\]/.test(p) && p !== before; }", arg=[cell.element_handle(), before],
-                           timeout=180_000)
+                           timeout=timeout)
     page.wait_for_selector(IDLE, state="attached")
     return cell.locator(".jp-Cell-outputArea").first.text_content()
 
@@ -387,3 +387,47 @@ def test_figures_show_in_a_kernel_that_inherited_agg(tmp_path):
         outputs[headless] = [o.get("data", {}).keys() for o in notebook.cells[0].outputs]
     assert any("image/png" in data for data in outputs[""]), outputs
     assert not any("image/png" in data for data in outputs["1"]), outputs
+
+
+HEADER = re.compile(r"About (\d+) minutes \(core\) \+ (\d+) minutes \(stretch\)")
+# Pixels of matplotlib's first two line colours (C0 blue: training, C1 orange: validation) in the
+# left and right half of a figure: both curves drawn on both panels (loss, accuracy).
+TWO_LINES_PER_PANEL = """img => {
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0);
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const near = (i, [r, g, b]) => Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40
+                                 && Math.abs(data[i + 2] - b) < 40;
+  const counts = [[0, 0], [0, 0]];
+  for (let y = 0; y < canvas.height; y++) for (let x = 0; x < canvas.width; x++) {
+    const i = 4 * (y * canvas.width + x), half = x < canvas.width / 2 ? 0 : 1;
+    if (near(i, [31, 119, 180])) counts[half][0]++;
+    if (near(i, [255, 127, 14])) counts[half][1]++;
+  }
+  return counts;
+}"""
+
+
+def test_the_day_shows_header_stretch_label_and_06s_two_curves_per_metric(lab, open_notebook):
+    work = lab["work"] / "solved" / "06-pipeline"
+    shutil.copytree(SOURCE / "06-pipeline", work, dirs_exist_ok=True)
+    page = open_notebook(f"solved/06-pipeline/{notebook_path('06-pipeline', SOURCE).name}")
+    header = page.locator(".jp-MarkdownCell").first.locator(".jp-RenderedMarkdown").text_content()
+    core, stretch = map(int, HEADER.search(header).groups())
+    assert core <= 270 and stretch > 0, header
+    label = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown h3", has_text="⭐ Stretch").first
+    label.wait_for(state="attached")
+    curves = _cell(page, "plots.training_curves(history)")
+    curves.scroll_into_view_if_needed()
+    curves.locator(".jp-InputArea").click()
+    _menu(page, "Run", "Run All Above Selected Cell")
+    _run(page, curves, timeout=420_000)  # queued behind the cells above: data, the network, its training
+    assert page.locator(STDERR).count() == 0, page.locator(STDERR).all_text_contents()
+    image = curves.locator(".jp-OutputArea-output img").first
+    image.wait_for(state="attached")
+    (loss_training, loss_validation), (accuracy_training, accuracy_validation) = image.evaluate(TWO_LINES_PER_PANEL)
+    assert min(loss_training, loss_validation, accuracy_training, accuracy_validation) > 50, \
+        "a training and a validation curve in each panel"
+    page.screenshot(path=str(ARTIFACTS / "06-training-curves.png"))
