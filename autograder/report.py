@@ -62,8 +62,10 @@ def score_table(results: list[Graded], found: Collection, seconds: bool = False)
     notes += [f"{_printable(found.name(s)) if s else '(no participant)'}: {_printable(p)}" for s, p in found.problems]
     text = _table(["participant", *assignments, "core done", "total"], rows) if rows else "no notebooks graded"
     if rows and empty:
-        text += ("\n\nPer notebook: core points · stretch points (⭐ tasks); ✔ the core is finished, which is done"
-                 + ("; late: handed in after the deadline, with nbgrader's penalty" if any_late else "") + ".")
+        stretch = any(part.stretch_max for part in empty.values())
+        text += ("\n\nPer notebook: core points" + (" · ⭐ stretch points" if stretch else "")
+                 + "; ✔ the core is finished: done" + ("; late: handed in after the deadline, with the penalty "
+                                                       "nbgrader gave" if any_late else "") + ".")
     reason = unavailable_reason()
     if reason and results:
         text += (f"\n\nNot sandboxed: {reason}; the notebooks ran with resource limits in private folders "

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Assignment, Grade, GradeCell, SubmittedAssignment, SubmittedNotebook
 from nbgrader.plugins.export import CsvExportPlugin
+from sqlalchemy import func
 from traitlets import Unicode
 
 STRETCH = "stretch"  # the tag of a stretch task's cells (COMMON convention 1)
@@ -122,13 +123,20 @@ def standings(db, root: Path) -> dict[tuple[str, str], Standing]:
             .select_from(Grade).join(GradeCell, Grade.cell_id == GradeCell.id)
             .join(Grade.notebook).join(SubmittedNotebook.assignment).join(SubmittedAssignment.assignment)):
         grades[(student, assignment)].append((grade_id, score, max_score))
+    penalties = {(student, assignment): penalty or 0.0 for assignment, student, penalty in (
+        # nbgrader's SubmittedAssignment.late_submission_penalty, summed in one query (its column property
+        # runs a subquery per row)
+        db.query(Assignment.name, SubmittedAssignment.student_id, func.sum(SubmittedNotebook.late_submission_penalty))
+        .select_from(SubmittedNotebook).join(SubmittedNotebook.assignment).join(SubmittedAssignment.assignment)
+        .group_by(SubmittedAssignment.id, Assignment.name, SubmittedAssignment.student_id))}
     late = {}
-    for assignment, student, timestamp, duedate, extension, penalty in (
+    for assignment, student, timestamp, duedate, extension in (
             db.query(Assignment.name, SubmittedAssignment.student_id, SubmittedAssignment.timestamp,
-                     Assignment.duedate, SubmittedAssignment.extension, SubmittedAssignment.late_submission_penalty)
+                     Assignment.duedate, SubmittedAssignment.extension)
             .select_from(SubmittedAssignment).join(SubmittedAssignment.assignment)):
-        late[(student, assignment)] = (seconds_late(timestamp, duedate, extension), penalty or 0.0)
-    stretch = {assignment: stretch_ids(root, assignment) for _, assignment in grades}
+        late[(student, assignment)] = (seconds_late(timestamp, duedate, extension),
+                                       penalties.get((student, assignment), 0.0))
+    stretch = {assignment: stretch_ids(root, assignment) for assignment in {a for _, a in grades}}
     return {pair: split(cells, stretch[pair[1]], *late.get(pair, (0.0, 0.0))) for pair, cells in grades.items()}
 
 

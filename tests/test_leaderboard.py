@@ -184,3 +184,14 @@ def test_board_opens_in_chromium_without_the_network(challenge_class):
             browser.close()
     assert [int(r) for r in ranks] == sorted(EXPECTED_RANK.values())
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], "the page reached for the network"
+
+
+def test_no_gradebook_is_one_line_and_nothing_graded_is_an_empty_board(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "COURSE_ROOT", tmp_path)
+    assert cli.main(["leaderboard", "--to", str(tmp_path / "board.html")]) == 2
+    err = capsys.readouterr().err
+    assert "no gradebook in" in err and err.count("\n") == 1 and not (tmp_path / "board.html").exists()
+    empty_course(tmp_path, [ASSIGNMENT])
+    assert cli.main(["leaderboard", "--to", str(tmp_path / "board.html")]) == 0
+    assert "0 ranked, 0 not ranked" in capsys.readouterr().out
+    assert "Nobody ranked yet" in (tmp_path / "board.html").read_text()

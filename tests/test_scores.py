@@ -159,7 +159,8 @@ def test_score_table_shows_core_stretch_done_and_late():
     assert "8/10 · 2/2 " in lines["cy"] + " " and "✔" not in lines["cy"] and "0/1" in lines["cy"]
     assert "—" in lines["dan"] and "0/1" in lines["dan"] and "0/12 (core 0/10 · stretch 0/2)" in lines["dan"]
     assert "core done" in table.splitlines()[0]
-    assert "✔ the core is finished" in table and "late: handed in after the deadline" in table
+    assert "Per notebook: core points · ⭐ stretch points; ✔ the core is finished: done; late: handed in after " \
+        "the deadline" in table
 
 
 def test_class_report_counts_who_finished_the_core(core_class):
