@@ -160,6 +160,24 @@ def _log_refusals(lines: list[str], root: Path) -> None:
             log.writelines(f"{now}  {line}\n" for line in lines)
 
 
+def parse_due(text: str) -> datetime:
+    """A due date as the instructor types it (``2026-12-03 18:00``, ``2026-12-03T18:00+01:00``): UTC if no zone."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace(" UTC", "").replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--due {text!r} is not a date and time: write e.g. 2026-12-03 18:00 (UTC) "
+                         "or 2026-12-03T18:00+01:00") from None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def set_due(names: list[str], when: datetime, root: Path = COURSE_ROOT) -> None:
+    """Each assignment's due date in nbgrader's gradebook; autograde then sets ``total_seconds_late`` from
+    the time the server received a submission, and the late penalty (autograder/late.py) applies."""
+    with steps.api(root).gradebook as gb:
+        for name in names:
+            gb.update_or_create_assignment(name, duedate=when.astimezone(UTC).replace(tzinfo=None))
+
+
 def collect(names: list[str] | None = None, exchange_dir: Path | None = None, root: Path = COURSE_ROOT
             ) -> tuple[dict[tuple[str, str], Path], list[str]]:
     """The guarded collect: each participant's latest submission (by the server's clock) into
