@@ -4,9 +4,11 @@ JupyterLab's Assignment List calls), and `workshop grade --from-exchange` grades
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange import ExchangeFactory
@@ -107,3 +109,46 @@ def test_grade_from_an_empty_exchange_is_one_line(tmp_path, capsys):
 def test_grade_needs_submissions_or_the_exchange(capsys):
     assert main(["grade"]) == 2
     assert "pass either a folder or zip of submissions, or --from-exchange" in capsys.readouterr().err
+
+
+# ---- late work: the gradebook's due date, the server's time, nbgrader's late penalty ----------------------------
+
+def test_late_work_loses_ten_percent_per_started_day_by_the_servers_clock(course, tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.config import gradebook_url
+    exchange = tmp_path / "exchange"
+    due = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    out = workshop(course, "release", "01-neurons", "--exchange", "--exchange-dir", str(exchange), "--due", due)
+    assert f"due {due} UTC in the gradebook: 01-neurons" in out
+    home = tmp_path / "ada-lovelace"
+    participant("ada-lovelace", exchange, home, "FetchAssignment")
+    solve(home / "01-neurons" / "neurons.ipynb")
+    participant("ada-lovelace", exchange, home, "Submit")
+    # the participant's own timestamp.txt claims the work was in a day early: the server's time counts
+    submission = next((exchange / COURSE_ID / "inbound").iterdir())
+    (submission / "timestamp.txt").chmod(0o644)
+    (submission / "timestamp.txt").write_text("2020-01-01 00:00:00.000000 UTC")
+    table = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30")
+    assert "refused: " in table and "its timestamp.txt says 2020-01-01 00:00:00 UTC" in table, table
+    assert "the server's time counts" in (course / "exchange-refused.log").read_text()
+    with Gradebook(gradebook_url(course)) as gb:
+        graded = gb.find_submission("01-neurons", "ada-lovelace")
+        assert 3500 < graded.total_seconds_late < 3700, graded.total_seconds_late
+        # nbgrader keeps the raw score and the penalty apart; its export subtracts one from the other
+        assert graded.score == pytest.approx(12) and graded.late_submission_penalty == pytest.approx(1.2)
+
+
+def test_the_penalty_per_started_day():
+    from autograder.late import penalty
+    assert [penalty(12, s) for s in (0, 1, 86400, 86401, 10 * 86400, 30 * 86400)] == [0, 1.2, 1.2, 2.4, 12, 12]
+
+
+def solve(path: Path) -> None:
+    """Type the reference solution into every solution cell of the fetched 01 notebook."""
+    solutions = _solutions("01-neurons")
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = solutions[cell.metadata.nbgrader["grade_id"]]
+    nbformat.write(notebook, path)
