@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .config import COURSE_ID
 from .exchange import layout
+from .hub_submit import CLASSES
 from .paths import COURSE_ROOT
 
 GROUP = "workshop"
@@ -124,7 +125,8 @@ def participant_config(state: Path, exchange: Path) -> Path:
         "c = get_config()  # noqa: F821\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-        "c.ExchangeFactory.submit = 'autograder.hub_submit.PrivateSubmit'  # the submission its owner's only\n")
+        + "".join(f"c.ExchangeFactory.{action} = 'autograder.hub_submit.{cls.__name__}'\n"
+                  for action, cls in CLASSES.items()))
     folder.chmod(0o755)
     (folder / "nbgrader_config.py").chmod(0o644)
     return folder

@@ -51,7 +51,8 @@ def as_user(name: str, code: str, config: Path, timeout: int = 120, cwd: Path | 
     home = pwd.getpwnam(name).pw_dir
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": home, "JUPYTER_CONFIG_PATH": str(config),
            "JUPYTER_CONFIG_DIR": f"{home}/.jupyter", "PYTHONPATH": str(REPO)}
-    return subprocess.run(["runuser", "-u", name, "--", sys.executable, "-c", code], env=env, cwd=cwd or home,
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    return subprocess.run([runuser, "-u", name, "--", sys.executable, "-c", code], env=env, cwd=cwd or home,
                           capture_output=True, text=True, timeout=timeout)
 
 
