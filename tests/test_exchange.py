@@ -158,7 +158,8 @@ def solve(path: Path) -> None:
 
 # ---- the exchange on a hub: real Unix users, each acting as themselves (root only; CI runs as root) ----------
 
-def _hub_class(template_course):
+@pytest.fixture
+def hub_class(template_course):
     """A course folder and an exchange as `workshop hub` lays them out, in a folder every user may enter."""
     import shutil
 
@@ -174,7 +175,8 @@ def _hub_class(template_course):
     config = hub.participant_config(state, exchange)
     workshop(course, "release", "01-neurons", "--exchange", "--exchange-dir", str(exchange))
     hub.protect_course(course, "root")
-    return base, course, exchange, config
+    yield base, course, exchange, config
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def _as(name, config, code):
@@ -205,9 +207,9 @@ needs_users = pytest.mark.skipif(bool(unix_users.missing()) and not os.environ.g
 
 
 @needs_users
-def test_a_participant_can_neither_read_nor_forge_the_exchange(template_course):
+def test_a_participant_can_neither_read_nor_forge_the_exchange(hub_class):
     assert not unix_users.missing(), unix_users.missing()
-    base, course, exchange, config = _hub_class(template_course)
+    base, course, exchange, config = hub_class
     inbound = exchange / COURSE_ID / "inbound"
     with unix_users.users(2, "wsx") as (names, _):
         victim, attacker = names
@@ -266,14 +268,14 @@ def test_a_participant_can_neither_read_nor_forge_the_exchange(template_course):
 
 
 @needs_users
-def test_a_class_of_30_submits_within_a_minute_none_lost_each_graded_once(template_course):
+def test_a_class_of_30_submits_within_a_minute_none_lost_each_graded_once(hub_class):
     import time
 
     from nbgrader.api import Gradebook
 
     from autograder.config import gradebook_url
     assert not unix_users.missing(), unix_users.missing()
-    base, course, exchange, config = _hub_class(template_course)
+    base, course, exchange, config = hub_class
     with unix_users.users(30, "wsc") as (names, _):
         unix_users.all_at_once(names, config, "FetchAssignment")
         for i, name in enumerate(names):

@@ -89,6 +89,7 @@ def class_hub(template_course):
                 hub_process.kill()
         for name in [instructor, *names]:
             subprocess.run(["userdel", "--force", "--remove", name], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _get(url: str) -> int:
@@ -173,13 +174,60 @@ class Participant:
         return done.text
 
 
+def _in_the_browser(class_hub, name: str) -> None:
+    """Chromium through the hub: its login page, the lab, Assignment List → Fetch, one solution typed,
+    Validate, Assignment List → Submit."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _cell, _menu, _select_kernel
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    url = class_hub["url"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(f"{url}/hub/login")
+            page.fill("#username_input", name)
+            page.fill("#password_input", class_hub["passwords"][name])
+            page.click("#login_submit")
+            page.wait_for_url(re.compile(f"/user/{name}/lab"), timeout=180_000)
+            page.wait_for_selector(".jp-LabShell")
+            _menu(page, "Nbgrader", "Assignment List")
+            page.get_by_role("button", name="Fetch", exact=True).click()
+            page.get_by_role("button", name="Submit", exact=True).wait_for()
+            page.goto(f"{url}/user/{name}/lab/tree/{NOTEBOOK}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
+            _select_kernel(page, wait=2_000)
+            cell = _cell(page, "def weighted_sum")
+            cell.locator(".cm-content").click()
+            page.keyboard.press("Control+a")
+            page.keyboard.insert_text(_solutions("01-neurons")["weighted_sum"])
+            page.keyboard.press("Control+s")
+            page.locator(".jp-Toolbar-item", has_text="Validate").click()
+            dialog = page.locator(".jp-Dialog")
+            dialog.wait_for(timeout=180_000)
+            page.screenshot(path=str(ARTIFACTS / "hub-validate.png"))
+            dialog.locator(".jp-mod-accept").first.click()
+            _menu(page, "Nbgrader", "Assignment List")
+            page.get_by_role("button", name="Submit", exact=True).click()
+            page.get_by_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")).first.wait_for()
+            page.screenshot(path=str(ARTIFACTS / "hub-submitted.png"))
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "hub-failed.png"))
+            raise
+        finally:
+            browser.close()
+
+
 def test_the_whole_cycle_through_the_hub(class_hub):
     names = class_hub["names"]
+    _in_the_browser(class_hub, names[0])
     ada, grace, alan = (Participant(class_hub, name) for name in names)
-    assert [a["status"] for a in ada.assignments()] == ["released"]
+    assert sorted(a["status"] for a in ada.assignments()) == ["fetched", "submitted"]
+    typed = ada.notebook()
+    assert any("@" in c.source or "np.dot" in c.source for c in typed.cells if "def weighted_sum" in c.source)
 
-    ada.action("fetch")
-    ada.solve()
     grace.action("fetch")
     grace.solve()
     grace.action("submit")
@@ -188,20 +236,43 @@ def test_the_whole_cycle_through_the_hub(class_hub):
     time.sleep(1.1)
     alan.solve()
     alan.action("submit")
-    ada.action("submit")
     # the participants' lab: nbgrader's Assignment List and Validate, no formgrader
     assert ada.session.get(f"{ada.server}/formgrader").status_code == 404
 
     table = workshop(class_hub["course"], "grade", "--from-exchange", "--exchange-dir", str(class_hub["exchange"]),
                      "--timeout", "30")
     rows = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line.strip()}
-    assert {n: rows.get(n) for n in names} == {n: ["12/12", "12/12"] for n in names}, table
+    assert {n: rows.get(n) for n in names[1:]} == {n: ["12/12", "12/12"] for n in names[1:]}, table
+    browser_score = rows[names[0]][0]
+    assert browser_score not in ("0/12", "12/12"), table  # one solution typed of several
     out = workshop(class_hub["course"], "feedback", "--exchange", "--exchange-dir", str(class_hub["exchange"]))
     assert "released 3 feedback reports to the exchange" in out, out
-    for participant in (ada, grace, alan):
+    for participant, score in ((ada, browser_score.split("/")[0]), (grace, "12"), (alan, "12")):
         participant.action("fetch_feedback")
         html = participant.feedback()
-        assert "Score: 12.0 / 12.0" in html and "BEGIN HIDDEN TESTS" not in html
+        assert f"Score: {float(score)} / 12.0" in html and "BEGIN HIDDEN TESTS" not in html
     # the hub never showed one participant another's server
     assert ada.session.get(f"{grace.server}/api/contents/").status_code in (403, 404) or \
         re.search(r"/hub/", ada.session.get(f"{grace.server}/api/contents/").url)
+
+
+def test_a_class_list_gives_unix_names(tmp_path):
+    (tmp_path / "class.csv").write_text("name,email\nAda Lovelace,ada@example.org\nZoë Ångström,z@example.org\n")
+    assert hub.read_class(tmp_path / "class.csv") == ["ada-lovelace", "zoe-angstrom"]
+    (tmp_path / "plain.txt").write_text("grace-hopper\n\nalan-turing\n")
+    assert hub.read_class(tmp_path / "plain.txt") == ["grace-hopper", "alan-turing"]
+    (tmp_path / "twice.csv").write_text("name\nAda Lovelace\nada lovelace\n")
+    with pytest.raises(ValueError, match="two participants would both be ada-lovelace"):
+        hub.read_class(tmp_path / "twice.csv")
+    with pytest.raises(ValueError, match="gives no Unix user name"):
+        hub.unix_name("42")
+
+
+def test_the_hubs_config_keeps_to_localhost_and_the_participants_lab(tmp_path):
+    config = hub.write_config(tmp_path, ["ada-lovelace"], "teacher", root=tmp_path / "course", port=8123)
+    text = config.read_text()
+    assert 'c.JupyterHub.ip = "127.0.0.1"' in text and 'c.JupyterHub.hub_ip = "127.0.0.1"' in text
+    assert "LocalProcessSpawner" in text and 'authenticator_class = "pam"' in text
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+    participant = (tmp_path / "jupyter" / "nbgrader_config.py").read_text()
+    assert "autograder.hub_submit.PrivateSubmit" in participant and str(tmp_path / "exchange") in participant
