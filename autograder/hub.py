@@ -111,6 +111,7 @@ def protect_course(root: Path, instructor: str) -> None:
             path.chmod(0o700 if path.is_dir() else 0o600)
     if _exists(instructor) and os.geteuid() == 0:
         uid = pwd.getpwnam(instructor).pw_uid
+        os.chown(root, uid, -1)  # the formgrader, in the instructor's server, writes the gradebook's journal here
         for name in PRIVATE:
             if (root / name).exists():
                 os.chown(root / name, uid, -1)
@@ -132,16 +133,35 @@ def participant_config(state: Path, exchange: Path) -> Path:
     return folder
 
 
+def instructor_config(state: Path, root: Path, exchange: Path) -> Path:
+    """A Jupyter config folder for the instructor's server: the course's nbgrader configuration (as
+    ``make formgrader`` has it from the course folder) and the hub's exchange."""
+    folder = state / "jupyter-instructor"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "nbgrader_config.py").write_text(
+        "# written by `workshop hub`: the formgrader in the instructor's server works on the course\n"
+        "import sys\nfrom pathlib import Path\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from autograder.config import nbgrader_config  # noqa: E402\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.merge(nbgrader_config(Path({str(root)!r})))\n"
+        f"c.Exchange.root = {str(exchange)!r}\n")
+    folder.chmod(0o755)
+    return folder
+
+
 def write_config(state: Path, participants: list[str], instructor: str, root: Path = COURSE_ROOT,
                  port: int = 8000) -> Path:
     """``<state>/jupyterhub_config.py`` for this class; the file."""
     exchange = state / "exchange"
     config = participant_config(state, exchange)
+    teacher = instructor_config(state, root, exchange)
     venv_bin = Path(sys.executable).parent
     text = HUB_CONFIG.format(
         port=port, api_port=port + 1, hub_port=port + 2, state=str(state), participants=sorted(participants),
         instructor=instructor, singleuser=str(venv_bin / "jupyterhub-singleuser"), root=str(root),
-        participant_config=str(config), repo=str(Path(__file__).resolve().parents[1]), path=str(venv_bin))
+        participant_config=str(config), instructor_config=str(teacher),
+        repo=str(Path(__file__).resolve().parents[1]), path=str(venv_bin))
     path = state / "jupyterhub_config.py"
     path.write_text(text)
     path.chmod(0o600)
@@ -186,7 +206,7 @@ def pre_spawn(spawner):
     if spawner.user.name == INSTRUCTOR:
         spawner.notebook_dir = {root!r}
         spawner.args = ["--ServerApp.root_dir=" + {root!r}]
-        spawner.environment = {{**env, "WORKSHOP_COURSE_ROOT": {root!r}}}
+        spawner.environment = {{**env, "WORKSHOP_COURSE_ROOT": {root!r}, "JUPYTER_CONFIG_PATH": {instructor_config!r}}}
         return
     spawner.notebook_dir = home
     env = lab.participant_environment(env, exchange=True)

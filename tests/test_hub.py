@@ -251,6 +251,10 @@ def test_the_whole_cycle_through_the_hub(class_hub):
         participant.action("fetch_feedback")
         html = participant.feedback()
         assert f"Score: {float(score)} / 12.0" in html and "BEGIN HIDDEN TESTS" not in html
+    # the instructor's own server has nbgrader's formgrader on the course, its gradebook included
+    teacher = Participant(class_hub, class_hub["instructor"])
+    done = teacher.session.get(f"{teacher.server}/formgrader/api/assignments")
+    assert done.status_code == 200 and "01-neurons" in done.text, (done.status_code, done.text[:300])
     # the hub never showed one participant another's server
     assert ada.session.get(f"{grace.server}/api/contents/").status_code in (403, 404) or \
         re.search(r"/hub/", ada.session.get(f"{grace.server}/api/contents/").url)
