@@ -255,6 +255,10 @@ def test_the_whole_cycle_through_the_hub(class_hub):
     teacher = Participant(class_hub, class_hub["instructor"])
     done = teacher.session.get(f"{teacher.server}/formgrader/api/assignments")
     assert done.status_code == 200 and "01-neurons" in done.text, (done.status_code, done.text[:300])
+    # from a participant's own server: their file API stops at their home, the exchange's submissions are
+    # not theirs to open (tests/test_exchange.py attacks the exchange from a participant's Unix user in full)
+    for path in (f"../{names[1]}/01-neurons/neurons.ipynb", "../../" + str(class_hub["course"] / "gradebook.db")):
+        assert ada.session.get(f"{ada.server}/api/contents/{path}").status_code in (400, 403, 404), path
     # the hub never showed one participant another's server
     assert ada.session.get(f"{grace.server}/api/contents/").status_code in (403, 404) or \
         re.search(r"/hub/", ada.session.get(f"{grace.server}/api/contents/").url)
