@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lab formgrader release validate benchmark clean
+.PHONY: demo test lint lab formgrader release validate benchmark clean hub
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ lab: $(STAMP)
 # The instructor's lab: the full nbgrader UI (Formgrader, Create Assignment) on this course.
 formgrader: $(STAMP)
 	$(LAB) --formgrader
+
+# A JupyterHub for the class on this machine, as root: Unix users from CLASS (passwords printed once),
+# the assignments released to its exchange, the hub on 127.0.0.1:8000 (README, "A class on JupyterHub").
+CLASS ?= class.csv
+HUB_STATE ?= /srv/workshop-hub
+hub: $(STAMP)
+	@command -v configurable-http-proxy >/dev/null || npm install -g configurable-http-proxy
+	$(BIN)/workshop release --exchange --exchange-dir $(HUB_STATE)/exchange $(if $(DUE),--due "$(DUE)")
+	$(BIN)/workshop hub $(CLASS) --state $(HUB_STATE)
 
 release: $(STAMP)
 	$(BIN)/workshop release

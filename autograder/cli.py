@@ -2,6 +2,7 @@
 
     workshop release [ASSIGNMENT...] [--check]   nbgrader generate_assignment, source/ → release/
     workshop release --exchange [--exchange-dir DIR]   ... and nbgrader release_assignment to a JupyterHub exchange
+    workshop release ... --due WHEN              a due date in the gradebook (late: -10 % per started day)
     workshop validate [ASSIGNMENT...]            source passes every test, release fails each with NotImplementedError
     workshop grade SUBMISSIONS [--feedback]      collect a folder or zip, nbgrader autograde, score table
         [--jobs N] [--dask ADDRESS] [--db URL] [--force] [--verbose]   on every core, a cluster, PostgreSQL
@@ -14,6 +15,7 @@
     workshop report [--to report.html]           the class's scores, mistakes and best models, with pictures
     workshop leaderboard [--to board.html] [--names]   06's class challenge ranked, one HTML page for the projector
     workshop selfgrade NOTEBOOK                  grade your own notebook, see score and feedback
+    workshop hub CLASS.csv [--state DIR]         a JupyterHub for the class (as root): users, exchange, hub
     workshop demo [--all]                        the whole cycle on a bundled sample class
     workshop budget [--tasks]                    minutes per notebook: the estimate beside the header's
 """
@@ -35,13 +37,23 @@ def _release(args) -> int:
             print(problem)
         print("release/ is in sync with source/" if not problems else "run `workshop release` and commit release/")
         return 1 if problems else 0
+    due = None
+    if args.due:
+        from .exchange import parse_due
+        due = parse_due(args.due)
     if args.exchange:
         from . import exchange
         for path in exchange.release(args.assignments or None, args.exchange_dir):
             print(f"released {path.name} to the exchange: {path}")
-        return 0
-    for path in steps.release(args.assignments or None):
-        print(f"wrote {path.relative_to(COURSE_ROOT)}")
+    else:
+        for path in steps.release(args.assignments or None):
+            print(f"wrote {path.relative_to(COURSE_ROOT)}")
+    if due:
+        from .exchange import set_due
+        names = args.assignments or assignments()
+        set_due(names, due)
+        print(f"due {due:%Y-%m-%d %H:%M} UTC in the gradebook: {', '.join(names)} "
+              "(late work loses 10 % of its score per started day)")
     return 0
 
 
@@ -173,6 +185,22 @@ def _budget(args) -> int:
     return 0
 
 
+def _hub(args) -> int:
+    from . import hub
+    config, passwords = hub.setup(args.class_list, args.state, args.instructor, port=args.port)
+    print(f"the class's JupyterHub: {config}")
+    for name, password in passwords.items():
+        print(f"  {name:24} {password if password else '(existed already: password unchanged)'}")
+    if any(passwords.values()):
+        print("these passwords are shown only now and stored nowhere: hand them out, or reset one with passwd NAME")
+    if args.setup_only:
+        print("start it with: " + " ".join(hub.command(config)))
+        return 0
+    print(f"JupyterHub on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)", flush=True)
+    os.chdir(args.state)
+    os.execv(hub.command(config)[0], hub.command(config))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="workshop", description=__doc__.split("\n")[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -184,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--exchange", action="store_true", help="also release to nbgrader's exchange (JupyterHub)")
     p.add_argument("--exchange-dir", type=Path, help="the exchange's root (default: nbgrader's, "
                    "/usr/local/share/nbgrader/exchange)")
+    p.add_argument("--due", metavar="WHEN", help="the due date of these assignments in the gradebook, e.g. "
+                   "'2026-12-03 18:00' (UTC) or 2026-12-03T18:00+01:00; later work loses 10 %% per started day")
     p.set_defaults(run=_release)
 
     p = commands.add_parser("validate", help="source passes, release fails with NotImplementedError")
@@ -238,6 +268,15 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("selfgrade", help="grade your own notebook")
     p.add_argument("notebook", type=Path)
     p.set_defaults(run=_selfgrade)
+
+    p = commands.add_parser("hub", help="a JupyterHub for the class: Unix users from a CSV, the exchange, the hub")
+    p.add_argument("class_list", type=Path, help="CSV with a name column (or one name a line)")
+    p.add_argument("--state", type=Path, default=Path("/srv/workshop-hub"),
+                   help="the hub's folder: its config, database and the exchange (default /srv/workshop-hub)")
+    p.add_argument("--instructor", default="instructor", help="the instructor's Unix user (default instructor)")
+    p.add_argument("--port", type=int, default=8000, help="the hub's port on 127.0.0.1 (default 8000)")
+    p.add_argument("--setup-only", action="store_true", help="create users and config, do not start the hub")
+    p.set_defaults(run=_hub)
 
     p = commands.add_parser("demo", help="release, grade a sample class, feedback, export")
     p.add_argument("--all", action="store_true", help="every assignment (slower), not just the first two")

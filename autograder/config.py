@@ -23,6 +23,7 @@ from traitlets.config import Config
 
 from .execute import SandboxedExecute
 from .judge import VERDICTS, AskQuestions, Judge
+from .late import PerDayLate
 from .limit_output import LimitTextOutput
 from .preprocessors import HideTestTracebacks, ScoreLine
 
@@ -105,4 +106,6 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT, db_url: str | 
                                         CSSHTMLHeaderPreprocessor]
     c.ScoreLine.root = str(root)
     c.ClearHiddenTests.enforce_metadata = False
+    # Late work (a due date set by `workshop release --due`): 10 % of the score per started day (autograder/late.py).
+    c.AssignLatePenalties.plugin_class = PerDayLate
     return c
