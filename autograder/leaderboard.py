@@ -25,7 +25,7 @@ from pathlib import Path
 from .paths import COURSE_ROOT
 
 CHALLENGE = "06-pipeline"  # the assignment whose readers are ranked
-METRICS = ("challenge", "sheet_reading")  # the first present is the challenge score (COMMON convention 7)
+METRICS = ("challenge", "sheet_reading")  # the first present is the challenge score (see hidden/pipeline.py)
 SECRET = ".leaderboard-secret"
 UNGRADABLE = "could not be graded"
 

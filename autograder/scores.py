@@ -22,7 +22,7 @@ from nbgrader.plugins.export import CsvExportPlugin
 from sqlalchemy import func
 from traitlets import Unicode
 
-STRETCH = "stretch"  # the tag of a stretch task's cells (COMMON convention 1)
+STRETCH = "stretch"  # the tag of a stretch task's cells (docs/AUTHORING.md)
 _cache: dict[tuple[str, float], frozenset[str]] = {}
 
 

@@ -30,7 +30,7 @@ DUE = datetime(2026, 12, 1, 12, 0)
 
 def tag_stretch(root, assignment: str, task: str) -> None:
     """Tag the markdown before, the solution cell and the test cell of ``task`` ``stretch`` in the course's
-    source notebook, as COMMON convention 1 says."""
+    source notebook, as docs/AUTHORING.md says."""
     path = notebook_path(assignment, root / "source")
     notebook = nbformat.read(path, as_version=4)
     for c in notebook.cells:  # only ``task`` is stretch here, whatever the course's own notebook tags
