@@ -6,8 +6,8 @@ Rules (issue 16, docs/ESTIMATING.md):
 - no cell links to the web unless it also names an offline help (help(...) or np.info);
 - every cell tagged ``stretch`` in source/ keeps the tag in release/, each run of stretch cells opens
   with a markdown cell labelled "⭐ Stretch", and no core cell calls a function a stretch solution defines;
-- the headers of 01-05 agree with autograder.budget's estimate within its tolerance.
-06 belongs to its own authors: its rules apply once its header is there (until then it is skipped).
+- the headers of 01-05 agree with autograder.budget's estimate within its tolerance (06's does not:
+  docs/ESTIMATING.md).
 """
 import ast
 import json
@@ -20,8 +20,8 @@ from autograder.cli import main
 from autograder.paths import RELEASE, SOURCE, assignments, notebook_path
 
 ASSIGNMENTS = assignments()
-OURS = [a for a in ASSIGNMENTS if a[:2] in {"01", "02", "03", "04", "05"}]
-PLANNED_CORE = {"06-pipeline": 80}
+# 06's header does not agree with the estimate (docs/ESTIMATING.md says by how much and why)
+ESTIMATED = [a for a in ASSIGNMENTS if a != "06-pipeline"]
 LABEL = "⭐ Stretch"
 
 
@@ -37,15 +37,8 @@ def _stretch(cell):
     return "stretch" in cell.get("metadata", {}).get("tags", [])
 
 
-def _converted(assignment):
-    """06's rules apply once its authors gave it a header; 01-05 always."""
-    if assignment not in OURS and budget.header_minutes(_read(assignment, RELEASE)) is None:
-        pytest.skip(f"{assignment} has no header yet (its authors' branch brings it)")
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_header_states_core_and_stretch_minutes(assignment):
-    _converted(assignment)
     minutes = budget.header_minutes(_read(assignment, RELEASE))
     assert minutes is not None, \
         f"{assignment}: the first markdown cell needs 'About N minutes (core) + M minutes (stretch)'"
@@ -56,13 +49,12 @@ def test_core_of_the_day_fits_270_minutes():
     total = 0
     for assignment in ASSIGNMENTS:
         minutes = budget.header_minutes(_read(assignment, RELEASE))
-        total += minutes[0] if minutes else PLANNED_CORE[assignment]
+        total += minutes[0]
     assert total <= 270, f"the core of all notebooks takes {total} minutes"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_solution_cell_keeps_a_line_count_hint(assignment):
-    _converted(assignment)
     for cell in _read(assignment, RELEASE)["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             assert budget.HINT.search(_src(cell)), f"{assignment}:{cell['id']} has no '≈ N lines' hint"
@@ -70,7 +62,6 @@ def test_every_solution_cell_keeps_a_line_count_hint(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_hint_counts_the_reference_lines(assignment):
-    _converted(assignment)
     for cell in _read(assignment)["cells"]:
         if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             continue
@@ -136,7 +127,7 @@ def test_core_never_calls_a_stretch_function(assignment):
             assert not _called(cell) & stretch, f"{assignment}:{cell['id']} uses stretch {_called(cell) & stretch}"
 
 
-@pytest.mark.parametrize("assignment", OURS)
+@pytest.mark.parametrize("assignment", ESTIMATED)
 def test_header_agrees_with_the_estimate(assignment):
     notebook = _read(assignment)
     stated, estimated = budget.header_minutes(notebook), budget.estimate(notebook)
