@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from course.checking import CheckFailed, call, describe, expect_answered, learner_facing, passed, respond
-from course.checks.pipeline import FACES, expect_box_list
+from course.checks.pipeline import FACES, expect_box_list, require_trained
 from course.digits import iou
 from course.emotions import EMOTIONS, frame_annotated, saved_and_reloaded, tflite_compared
 from course.photos import astronaut, china
@@ -209,6 +209,7 @@ def expect_saved_and_reloaded(report, where):
 
 @learner_facing
 def save_and_reload(save_and_reload, model):
+    require_trained(model)
     batch = np.random.default_rng(6).random((8, *model.input_shape[1:])).astype(np.float32)
     where = "save_and_reload(model, \"check.keras\")"
     measure = functools.partial(saved_and_reloaded, save_and_reload, model=model)  # the model itself, not a copy
@@ -310,6 +311,7 @@ def expect_converted(report, where):
 
 @learner_facing
 def to_tflite(to_tflite, tflite_predict, model):
+    require_trained(model)
     where = "tflite_predict(to_tflite(model), 6 random images)"
     batch = np.random.default_rng(8).random((6, *model.input_shape[1:])).astype(np.float32)
     measure = functools.partial(tflite_compared, to_tflite, model=model, tflite_predict=tflite_predict)
