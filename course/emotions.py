@@ -137,23 +137,10 @@ def hold_as(subject, key):
     _HELD[str(key)] = subject
 
 
-def _lite_outputs(data, x):
-    """What the .tflite file ``data`` computes on ``x``, run here with the plain interpreter recipe."""
-    from course.lite import interpreter
-
-    runner = interpreter(data)
-    first, last = runner.get_input_details()[0], runner.get_output_details()[0]
-    runner.resize_tensor_input(first["index"], x.shape)
-    runner.allocate_tensors()
-    runner.set_tensor(first["index"], np.asarray(x, np.float32))
-    runner.invoke()
-    return np.array(runner.get_tensor(last["index"]))
-
-
 @probe
 def tflite_compared(to_tflite, batch, model=None, tflite_predict=None):
-    """``to_tflite(model)``: what came back, what that file computes on ``batch``, what the learner's
-    ``tflite_predict`` says it computes, and the Keras model's own outputs (the held ones unless given)."""
+    """``to_tflite(model)``: what came back, what the learner's ``tflite_predict`` computes with it on
+    ``batch``, and the Keras model's own outputs (the model and tflite_predict: the held ones unless given)."""
     from course.fixtures import quiet
     from course.lite import is_tflite
 
@@ -164,6 +151,5 @@ def tflite_compared(to_tflite, batch, model=None, tflite_predict=None):
     report = {"kind": type(data).__name__, "is_tflite": is_tflite(data), "keras": predict(model, batch)}
     if report["is_tflite"]:
         report["bytes"] = len(data)
-        report["file"] = _lite_outputs(data, batch)
         report["predicted"] = tflite_predict(data, np.array(batch, copy=True))
     return report

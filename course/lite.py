@@ -2,11 +2,16 @@
 
 ``tf.lite.Interpreter`` still runs .tflite files in TensorFlow 2.21 but announces its move to the
 ``ai_edge_litert`` package on stderr (which a graded cell counts as an error); ``interpreter`` makes
-one without that notice. Nothing here converts a model or predicts: that is the task.
+one without that notice, and importing this module keeps the converter's INFO lines off stderr.
+Nothing here converts a model or predicts: that is the task.
 """
 from __future__ import annotations
 
+import logging
 import warnings
+
+# The converter logs "INFO:tensorflow:Assets written to: ..." on stderr, which a graded cell counts as an error.
+logging.getLogger("tensorflow").setLevel(logging.WARNING)
 
 MAGIC = b"TFL3"  # bytes 4 to 8 of every .tflite file
 

@@ -12,6 +12,11 @@
 * ``save_and_reload``: the kernel saves the notebook's trained model to a fresh path and reports the
   file, the model returned, and the predictions of the model given, of the model returned and of a
   model loaded from the file on random images; a model saved before training or another model fails.
+* ``to_tflite`` (stretch): the kernel converts the trained model with the learner's ``to_tflite`` and
+  runs the bytes with their ``tflite_predict``; the grader compares with the Keras model's outputs.
+* ``annotate_frame`` (stretch): frames of a clip written with ``cv2.VideoWriter`` and read back with
+  ``cv2.VideoCapture`` (``course.clip``, a fresh sheet per grading run); the grader knows where each
+  digit and the face are, and looks for a box drawn along each.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from course.checking import CheckFailed, call, describe, expect_answered, learner_facing, passed, respond
-from course.checks.pipeline import FACES, expect_box_list
+from course.checks.pipeline import FACES, expect_box_list, require_trained
 from course.digits import iou
 from course.emotions import EMOTIONS, frame_annotated, saved_and_reloaded, tflite_compared
 from course.photos import astronaut, china
@@ -171,8 +171,8 @@ def read_emotions(read_emotions, model):
 # --- save_and_reload -------------------------------------------------------------------
 
 def expect_saved_and_reloaded(report, where):
-    """What ``course.emotions.saved_and_reloaded`` measured: a Keras file at the path, a new model loaded
-    from it, with predictions identical to the model given."""
+    """What ``course.emotions.saved_and_reloaded`` measured: a Keras file at the path, and a new model
+    loaded back, with predictions identical to the model given."""
     report = report if isinstance(report, dict) else {}
     file = report.get("file") if isinstance(report.get("file"), dict) else {}
     returned = report.get("returned") if isinstance(report.get("returned"), dict) else {}
@@ -209,6 +209,7 @@ def expect_saved_and_reloaded(report, where):
 
 @learner_facing
 def save_and_reload(save_and_reload, model):
+    require_trained(model)
     batch = np.random.default_rng(6).random((8, *model.input_shape[1:])).astype(np.float32)
     where = "save_and_reload(model, \"check.keras\")"
     measure = functools.partial(saved_and_reloaded, save_and_reload, model=model)  # the model itself, not a copy
@@ -279,37 +280,32 @@ def annotate_frame(annotate_frame, digit_model, emotion_model):
 # --- to_tflite / tflite_predict --------------------------------------------------------
 
 def expect_converted(report, where):
-    """What ``course.emotions.tflite_compared`` measured: the bytes of a .tflite file that computes what the
-    Keras model computes (within LITE_TOLERANCE), and a tflite_predict that reports what the file computes."""
+    """What ``course.emotions.tflite_compared`` measured: the bytes of a .tflite file, and tflite_predict's
+    probabilities with it equal to the Keras model's (within LITE_TOLERANCE)."""
     report = report if isinstance(report, dict) else {}
-    keras_out, file_out, predicted = report.get("keras"), report.get("file"), report.get("predicted")
+    keras_out, predicted = report.get("keras"), report.get("predicted")
     if not report.get("is_tflite"):
         raise CheckFailed(f"to_tflite(model) returned {report.get('kind', 'something')}, not the bytes of a .tflite "
                           "file: return what tf.lite.TFLiteConverter.from_keras_model(model).convert() returns.")
-    if not isinstance(keras_out, np.ndarray) or not isinstance(file_out, np.ndarray) or \
-            file_out.shape != keras_out.shape:
-        raise CheckFailed(f"{where}: the converted file's outputs could not be read ({describe(file_out)}); expected "
-                          f"one row per image, like the Keras model's {describe(keras_out)}.")
-    gap = float(np.abs(file_out.astype(float) - keras_out).max())
-    if not gap <= LITE_TOLERANCE:
-        raise CheckFailed(f"{where}: the .tflite file computes something else than the model given (up to {gap:.3g} "
-                          "apart): convert the model you were given, trained, not a new one.")
+    if not isinstance(keras_out, np.ndarray) or keras_out.ndim != 2:
+        raise CheckFailed(f"{where}: the Keras model's own outputs could not be read ({describe(keras_out)}).")
     if predicted is None:
         raise CheckFailed("tflite_predict(tflite_model, x) returned None; return the interpreter's output tensor.")
-    if not isinstance(predicted, np.ndarray) or predicted.shape != keras_out.shape:
-        raise CheckFailed(f"tflite_predict(tflite_model, x of shape {(len(keras_out), *np.shape(predicted)[1:])}) "
-                          f"returned {describe(predicted)}; expected shape {keras_out.shape}, one row of probabilities "
-                          "per image: resize the input tensor to x.shape (interpreter.resize_tensor_input) before "
-                          "allocate_tensors.")
+    if not isinstance(predicted, np.ndarray) or predicted.shape != keras_out.shape or predicted.dtype.kind != "f":
+        raise CheckFailed(f"{where} returned {describe(predicted)}; expected shape {keras_out.shape}, one row of "
+                          "probabilities per image: resize the input tensor to x.shape "
+                          "(interpreter.resize_tensor_input) before allocate_tensors.")
     gap = float(np.abs(predicted.astype(float) - keras_out).max())
     if not gap <= LITE_TOLERANCE:
-        raise CheckFailed(f"tflite_predict's probabilities differ from the Keras model's by up to {gap:.3g} (the file "
-                          f"itself agrees within {LITE_TOLERANCE}): pass x as float32, unchanged, and return "
-                          "interpreter.get_tensor of the output's index after invoke().")
+        raise CheckFailed(f"{where} differs from the Keras model's probabilities by up to {gap:.3g} (up to "
+                          f"{LITE_TOLERANCE} is fine): convert the model you were given (trained, not a new one), "
+                          "pass x as float32, unchanged, and return interpreter.get_tensor of the output's index "
+                          "after invoke().")
 
 
 @learner_facing
 def to_tflite(to_tflite, tflite_predict, model):
+    require_trained(model)
     where = "tflite_predict(to_tflite(model), 6 random images)"
     batch = np.random.default_rng(8).random((6, *model.input_shape[1:])).astype(np.float32)
     measure = functools.partial(tflite_compared, to_tflite, model=model, tflite_predict=tflite_predict)
