@@ -33,7 +33,7 @@ from .paths import COURSE_ROOT, SOURCE, assignments, notebook_path
 NAME = "image-recognition-workshop"
 DISTRIBUTION = "image-recognition-workshop-course"  # the wheel; it installs the package ``course``
 # pyproject.toml's dependencies are the one list; these are the instructor's side only.
-INSTRUCTOR_ONLY = {"nbgrader", "nbclient", "nbformat", "dask", "psycopg2-binary", "jinja2"}
+INSTRUCTOR_ONLY = {"nbgrader", "nbclient", "nbformat", "dask", "psycopg2-binary", "jinja2", "jupyterhub"}
 FORBIDDEN_TEXT = ("### BEGIN SOLUTION", "### END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 

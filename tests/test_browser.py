@@ -349,18 +349,18 @@ def test_kernel_playground_shows_the_participants_conv2d(open_notebook):
     image = cell.locator(".jp-OutputArea-output img").first
     image.wait_for(state="attached")
     before = image.get_attribute("src")
-    cell.locator("select").select_option("outline")
+    cell.locator("select").select_option("left_sobel")  # the core's KERNELS: the two Sobels
     page.wait_for_function("([cell, src]) => { const i = cell.querySelector('.jp-OutputArea-output img');"
                            " return i && i.getAttribute('src') !== src; }", arg=[cell.element_handle(), before])
     from playwright.sync_api import expect
 
     expect(cell).to_contain_text("sum of the kernel: 0", timeout=30_000)  # the note follows the figure: its own message
-    outline = image.get_attribute("src")
+    sobel = image.get_attribute("src")
     centre = cell.locator("input[type='number']").nth(4)
-    centre.fill("9")
+    centre.fill("1")
     centre.press("Enter")
     page.wait_for_function("([cell, src]) => { const i = cell.querySelector('.jp-OutputArea-output img');"
-                           " return i && i.getAttribute('src') !== src; }", arg=[cell.element_handle(), outline])
+                           " return i && i.getAttribute('src') !== src; }", arg=[cell.element_handle(), sobel])
     expect(cell.locator("select")).to_have_value("custom", timeout=30_000)
     expect(cell).to_contain_text("sum of the kernel: 1", timeout=30_000)
     cell.screenshot(path=str(ARTIFACTS / "kernel-playground.png"))

@@ -248,7 +248,7 @@ def test_a_participant_can_neither_read_nor_forge_the_exchange(hub_class):
 
         table = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30")
         rows = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line.strip()}
-        assert rows[victim] == ["12/12", "12/12"] and rows[attacker] == ["0/12", "0/12"], table
+        assert rows[victim] == ["12/12", "✔", "1/1", "12/12"] and rows[attacker] == ["0/12", "0/1", "0/12"], table
         log = (course / "exchange-refused.log").read_text()
         assert f"{forged[0]}: submitted under the name {victim!r} by the Unix user {attacker!r}; not collected" in log
         assert f"{own.name}: its timestamp.txt says 2020-01-01 00:00:00 UTC" in log, log

@@ -267,7 +267,7 @@ class Graded:
     names: dict
     listener: Listener
     cases: dict
-    before: set
+    kernels: Path  # the grader's TMPDIR: its kernels' runtime folders, no other test's
 
     def lines(self, name: str) -> list[str]:
         problems = self.stdout.partition("\nProblems:\n")[2].splitlines()
@@ -293,8 +293,9 @@ def graded(template_course, tmp_path_factory):
         link = zipfile.ZipInfo("linked/neurons.ipynb")
         link.external_attr = (0o120777) << 16
         z.writestr(link, str(course / "gradebook.db"))
-    env = {**os.environ, "WORKSHOP_COURSE_ROOT": str(course), "WORKSHOP_TEST_SECRET": TOKEN}
-    before = set(_processes(b"workshop-kernel-"))
+    kernels = tmp / "kernels"
+    kernels.mkdir()
+    env = {**os.environ, "WORKSHOP_COURSE_ROOT": str(course), "WORKSHOP_TEST_SECRET": TOKEN, "TMPDIR": str(kernels)}
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(archive), "--jobs", "2",
                            "--timeout", "10", "--feedback"], cwd=course, env=env, capture_output=True, text=True,
                           timeout=1500)
@@ -306,7 +307,7 @@ def graded(template_course, tmp_path_factory):
     with steps.api(course).gradebook as gb:
         scores = {s.student.id: s.score for a in gb.assignments for s in a.submissions if s.notebooks}
         names = {s.id: f"{s.first_name or ''} {s.last_name or ''}".strip() for s in gb.students}
-    yield Graded(course, done.stdout, done.stderr, scores, export, names, listener, cases, before)
+    yield Graded(course, done.stdout, done.stderr, scores, export, names, listener, cases, kernels)
     for path in (REPO / "autograder", Path(sys.prefix), REPO / "course", Path("/tmp"), Path("/root")):
         for leftover in path.glob(f"hacked-{TOKEN}"):
             leftover.unlink()
@@ -359,7 +360,7 @@ def test_nothing_escaped(graded):
         assert not (path / f"hacked-{TOKEN}").exists(), path
     assert graded.listener.connections == 0
     assert _processes(b"sleep\x004242") == [] and _processes(b"sleep\x003601") == [], "a child outlived its kernel"
-    assert set(_processes(b"workshop-kernel-")) <= graded.before, "a kernel outlived its notebook"
+    assert _processes(f"{graded.kernels}/workshop-kernel-".encode()) == [], "a kernel outlived its notebook"
     assert f"noise-{TOKEN}" not in graded.stderr + graded.stdout, "a kernel's stderr reached the terminal"
 
 
