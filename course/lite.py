@@ -2,7 +2,8 @@
 
 ``tf.lite.Interpreter`` still runs .tflite files in TensorFlow 2.21 but announces its move to the
 ``ai_edge_litert`` package on stderr (which a graded cell counts as an error); ``interpreter`` makes
-one without that notice, and importing this module keeps the converter's INFO lines off stderr.
+one without that notice nor XNNPACK's "Created delegate" line (TensorFlow Lite's built-in kernels),
+and importing this module keeps the converter's INFO lines off stderr.
 Nothing here converts a model or predicts: that is the task.
 """
 from __future__ import annotations
@@ -20,9 +21,10 @@ def interpreter(tflite_model):
     """A TensorFlow Lite interpreter for the bytes of a .tflite file (help(tf.lite.Interpreter))."""
     import tensorflow as tf
 
+    plain = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES  # no XNNPACK "INFO: Created ..."
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return tf.lite.Interpreter(model_content=bytes(tflite_model))
+        return tf.lite.Interpreter(model_content=bytes(tflite_model), experimental_op_resolver_type=plain)
 
 
 def is_tflite(data) -> bool:
