@@ -3,11 +3,9 @@ and the judge write them; no kernel), ranked the same on the projector's page, i
 feedback and in the class report; ties share a rank, who could not be graded is listed and never ranked."""
 from __future__ import annotations
 
-import os
 import re
 import stat
 from html.parser import HTMLParser
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -157,31 +155,11 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
 
 
 def test_board_opens_in_chromium_without_the_network(challenge_class):
-    from tests.test_report import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from tests.test_report import ARTIFACTS, offline_page
     path, _ = leaderboard.write(challenge_class / "projector.html", challenge_class)
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "playwright is not installed (pip install playwright; never `playwright install`)"
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            requests = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri(), wait_until="load")
-            ranks = page.eval_on_selector_all("tr.ranked td:first-child", "cells => cells.map(c => c.textContent)")
-            page.screenshot(path=str(ARTIFACTS / "leaderboard.png"), full_page=True)
-        finally:
-            browser.close()
+    with offline_page(path, 900) as (page, requests):
+        ranks = page.eval_on_selector_all("tr.ranked td:first-child", "cells => cells.map(c => c.textContent)")
+        page.screenshot(path=str(ARTIFACTS / "leaderboard.png"), full_page=True)
     assert [int(r) for r in ranks] == sorted(EXPECTED_RANK.values())
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], "the page reached for the network"
 

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import time
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -328,8 +329,9 @@ def test_report_on_the_graded_sample_class(template_course, tmp_path):
 
 # --- in the browser -----------------------------------------------------------------------------------
 
-def test_report_opens_in_chromium_with_every_figure(class_of_300):
-    _, path, _ = class_of_300
+@contextmanager
+def offline_page(path: Path, height: int):
+    """(a Chromium page showing the local file ``path``, the URLs it requested); fails in CI without Chromium."""
     reason = None
     try:
         from playwright.sync_api import sync_playwright
@@ -345,15 +347,21 @@ def test_report_opens_in_chromium_with_every_figure(class_of_300):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page = browser.new_page(viewport={"width": 1280, "height": height})
             requests = []
             page.on("request", lambda r: requests.append(r.url))
             page.goto(path.as_uri(), wait_until="load")
-            images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
-            page.screenshot(path=str(ARTIFACTS / "report.png"))
-            page.locator("#\\30 1-neurons").screenshot(path=str(ARTIFACTS / "report-01-neurons.png"))
+            yield page, requests
         finally:
             browser.close()
+
+
+def test_report_opens_in_chromium_with_every_figure(class_of_300):
+    _, path, _ = class_of_300
+    with offline_page(path, 1600) as (page, requests):
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
+        page.screenshot(path=str(ARTIFACTS / "report.png"))
+        page.locator("#\\30 1-neurons").screenshot(path=str(ARTIFACTS / "report-01-neurons.png"))
     assert len(images) == 12
     assert all(complete and width > 0 for complete, width, _ in images), [alt for c, w, alt in images if not w]
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], "the report reached for the network"
