@@ -6,13 +6,14 @@ Rules (issue 16, docs/ESTIMATING.md):
 - no cell links to the web unless it also names an offline help (help(...) or np.info);
 - every cell tagged ``stretch`` in source/ keeps the tag in release/, each run of stretch cells opens
   with a markdown cell labelled "⭐ Stretch", and no core cell calls a function a stretch solution defines;
-- the headers of 01-05 agree with autograder.budget's estimate within its tolerance (06's does not:
-  docs/ESTIMATING.md).
+- every header agrees with autograder.budget's estimate within its tolerance, and the README's table of
+  notebooks states the headers' figures.
 """
 import ast
 import json
 import re
 
+import numpy as np
 import pytest
 
 from autograder import budget
@@ -20,8 +21,6 @@ from autograder.cli import main
 from autograder.paths import RELEASE, SOURCE, assignments, notebook_path
 
 ASSIGNMENTS = assignments()
-# 06's header does not agree with the estimate (docs/ESTIMATING.md says by how much and why)
-ESTIMATED = [a for a in ASSIGNMENTS if a != "06-pipeline"]
 LABEL = "⭐ Stretch"
 
 
@@ -127,12 +126,23 @@ def test_core_never_calls_a_stretch_function(assignment):
             assert not _called(cell) & stretch, f"{assignment}:{cell['id']} uses stretch {_called(cell) & stretch}"
 
 
-@pytest.mark.parametrize("assignment", ESTIMATED)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_header_agrees_with_the_estimate(assignment):
     notebook = _read(assignment)
     stated, estimated = budget.header_minutes(notebook), budget.estimate(notebook)
     for kind, said, computed in zip(("core", "stretch"), stated, estimated):
         assert budget.agrees(said, computed), f"{assignment}: header {kind} {said} min, estimate {computed:.0f} min"
+
+
+def test_readme_table_states_each_headers_minutes():
+    rows = {}
+    for line in (SOURCE.parent / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].isdigit():
+            rows[cells[0]] = (int(cells[3]), int(cells[4]))
+    for assignment in ASSIGNMENTS:
+        stated = budget.header_minutes(_read(assignment, RELEASE))
+        assert rows.get(assignment[:2]) == stated, f"README's row for {assignment} should say {stated}"
 
 
 def test_the_issue_examples_are_stretch_and_graded():
@@ -166,6 +176,28 @@ def test_01_given_cells_take_gates_as_lists():
     for gate in ("AND", "OR", "NAND", "NOT"):
         namespace[f"{gate}_W"] = namespace[f"{gate}_W"].tolist()
     exec(_src(next(c for c in cells if c["id"] == "co-32")), namespace)
+
+
+def test_06_runs_a_learned_kernel_through_your_04_conv2d_layer():
+    """06 reads the learner's own conv2d_layer from their 04 notebook; without one, OpenCV computes the map."""
+    import cv2
+
+    from course.earlier import functions_of
+    from course.plots.pipeline import feature_map
+
+    digit = np.zeros((28, 28), np.float32)
+    digit[6:22, 12:16] = 1.0
+    kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], np.float32)
+    expected = np.maximum(cv2.filter2D(digit, -1, kernel, borderType=cv2.BORDER_CONSTANT), 0)
+    solved = functions_of(notebook_path("04-layers", SOURCE))
+    feature, computed = feature_map(kernel, digit, solved["conv2d_layer"])
+    assert computed == "your conv2d_layer of notebook 04" and np.allclose(feature, expected, atol=1e-5)
+    untouched = functions_of(notebook_path("04-layers", RELEASE))
+    feature, computed = feature_map(kernel, digit, untouched["conv2d_layer"])
+    assert "NotImplementedError" in computed and np.allclose(feature, expected)
+    assert functions_of(SOURCE / "no-such-notebook.ipynb") == {}
+    cell = next(c for c in _read("06-pipeline")["cells"] if "learned_kernels" in _src(c))
+    assert 'functions_of("../04-layers/layers.ipynb")' in _src(cell) and "conv2d_layer" in _src(cell)
 
 
 def test_01_opens_with_a_first_look_that_grading_skips():

@@ -1,11 +1,12 @@
 """Hidden tests, one module per assignment.
 
-Each graded function has a check of the same name that compares the learner's
-function with the reference solution (``autograder.reference``) on seeded random
-inputs and the contract's edge cases. A hidden test cell is one short call::
+Each module lists its checks in ``CHECKS``: the grade id of a test cell → a ``Check``
+(``autograder.questions``) whose ``ask`` draws the cell's questions and whose ``judge``
+compares the kernel's answers with the reference solution (``autograder.reference``), in the
+grader's process. The test cell's hidden region only hands the learner's function over::
 
-    from autograder.hidden import activations as hidden
-    hidden.sigmoid(sigmoid)
+    from course.answers import answer
+    answer("test_sigmoid", sigmoid)
 
 A long notebook's checks may live in several modules: ``PARTS`` names, for a notebook's module,
 the modules whose ``CHECKS`` join it (after its own, so that the seeds of its own stay the same).

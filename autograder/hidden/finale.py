@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import types
 
 import cv2
@@ -32,9 +31,8 @@ from course.checks import finale as public
 from course.checks.pipeline import FACES
 from course.photos import astronaut, china, grace_hopper
 
-from ..paths import notebook_path
 from ..questions import Check
-from ..reference import is_reference_cell
+from ..reference import reference_cells
 from .common import answered, calls
 from .pipeline import _recall, _records, _remember
 
@@ -44,12 +42,7 @@ STEPS = ("detect_faces", "emotion_input")
 @functools.cache
 def _ref() -> types.SimpleNamespace:
     """The reference's detect_faces and emotion_input alone (NumPy and OpenCV, no TensorFlow)."""
-    path = notebook_path("06-pipeline")
-    namespace = {"__name__": "reference_06_finale", "np": np, "cv2": cv2}
-    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
-        if is_reference_cell(cell) and cell["metadata"].get("nbgrader", {}).get("grade_id") in STEPS:
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            exec(compile(source, f"{path.name}[{index}]", "exec"), namespace)
+    namespace = reference_cells("06-pipeline", STEPS, {"__name__": "reference_06_finale", "np": np, "cv2": cv2})
     return types.SimpleNamespace(**{name: namespace[name] for name in STEPS})
 
 

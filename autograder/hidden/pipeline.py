@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import types
 from collections import OrderedDict
 
@@ -48,9 +47,8 @@ from course.fixtures import binary_sheet, digit_crops
 from course.photos import astronaut, china, grace_hopper
 from course.wire import Function
 
-from ..paths import notebook_path
 from ..questions import Check
-from ..reference import is_reference_cell
+from ..reference import reference_cells
 from .common import answered, calls
 
 _TRUTH: OrderedDict[str, object] = OrderedDict()  # digest of an input → what the grader knows about it
@@ -58,21 +56,19 @@ _KEEP = 4096
 
 
 STEPS = ("preprocess_sheet", "find_digit_boxes", "to_mnist", "detect_faces", "face_to_input")
+GIVEN = ("reading_order", "centre_by_mass")  # the given cells the steps build on
 
 
 @functools.cache
 def _ref() -> types.SimpleNamespace:
-    """The reference's OpenCV steps alone: their solution cells run on NumPy, OpenCV and SciPy.
+    """The reference's OpenCV steps alone: their solution cells (and the given cells they call) run on
+    NumPy, OpenCV and SciPy.
 
     ``autograder.reference`` would also run the notebook's set-up cell, whose TensorFlow
     import costs the grader seconds (tens of them on a busy machine) it never needs here.
     """
-    path = notebook_path("06-pipeline")
-    namespace = {"__name__": "reference_06_pipeline", "np": np, "cv2": cv2, "ndimage": ndimage}
-    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
-        if is_reference_cell(cell) and cell["metadata"].get("nbgrader", {}).get("grade_id") in STEPS:
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            exec(compile(source, f"{path.name}[{index}]", "exec"), namespace)
+    namespace = reference_cells("06-pipeline", STEPS + GIVEN,
+                                {"__name__": "reference_06_pipeline", "np": np, "cv2": cv2, "ndimage": ndimage})
     return types.SimpleNamespace(**{name: namespace[name] for name in STEPS})
 
 

@@ -279,9 +279,30 @@ def _first_kernels(model):
     raise ValueError("the model has no Conv2D layer")
 
 
-def learned_kernels(model, hand_made, digit):
+def feature_map(kernel, digit, conv2d_layer=None):
+    """ReLU of one 3 × 3 kernel run over a digit ("same" padding), and who computed it.
+
+    With the learner's ``conv2d_layer`` of notebook 04 when it runs; else with ``cv2.filter2D``,
+    the same cross-correlation with zero padding.
+    """
+    digit, kernel = np.asarray(digit, np.float32), np.asarray(kernel, np.float32)
+    if conv2d_layer is not None:
+        try:
+            out = np.asarray(conv2d_layer(digit[None, :, :, None], kernel[:, :, None, None], np.zeros(1),
+                                          padding="same"), dtype=np.float32)[0, :, :, 0]
+        except Exception as error:  # noqa: BLE001 - the learner's 04 code, whatever it raises
+            return (np.maximum(cv2.filter2D(digit, -1, kernel, borderType=cv2.BORDER_CONSTANT), 0),
+                    f"cv2.filter2D (your conv2d_layer raised {type(error).__name__})")
+        if out.shape == digit.shape:
+            return np.maximum(out, 0), "your conv2d_layer of notebook 04"
+        return (np.maximum(cv2.filter2D(digit, -1, kernel, borderType=cv2.BORDER_CONSTANT), 0),
+                f"cv2.filter2D (your conv2d_layer gave shape {out.shape})")
+    return np.maximum(cv2.filter2D(digit, -1, kernel, borderType=cv2.BORDER_CONSTANT), 0), "cv2.filter2D"
+
+
+def learned_kernels(model, hand_made, digit, conv2d_layer=None):
     """The first layer's learned kernels beside hand-made ones, and the learned kernel most like a
-    hand-made one run over a digit (cv2.filter2D with zero padding is notebook 04's conv2d, "same")."""
+    hand-made one run over a digit (by the learner's conv2d_layer of 04 where given: ``feature_map``)."""
     learned = _first_kernels(model)
     similarity = [[abs(np.corrcoef(k.ravel(), h.ravel())[0, 1]) for h in hand_made.values()] for k in learned]
     best, partner = np.unravel_index(np.nanargmax(similarity), np.shape(similarity))
@@ -299,15 +320,14 @@ def learned_kernels(model, hand_made, digit):
         limit = np.abs(kernel).max() or 1.0
         ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"04: {label}", fontsize=8, color="purple" if label == name else "black")
-    feature = np.maximum(cv2.filter2D(np.asarray(digit, np.float32), -1, learned[best].astype(np.float32),
-                                      borderType=cv2.BORDER_CONSTANT), 0)
+    feature, computed = feature_map(learned[best], digit, conv2d_layer)
     row[len(hand_made) + 1].imshow(digit, cmap="gray", vmin=0, vmax=1)
     row[len(hand_made) + 1].set_title("a digit", fontsize=8)
     row[len(hand_made) + 2].imshow(feature, cmap="gray")
     row[len(hand_made) + 2].set_title(f"ReLU(learned {best})", fontsize=8)
     fig.suptitle(f"rows 1-2: your network's first-layer kernels (red +, blue −); row 3: notebook 04's. "
-                 f"Learned kernel {best} is the most like {name} (|correlation| {similarity[best][partner]:.2f}).",
-                 fontsize=9)
+                 f"Learned kernel {best} is the most like {name} (|correlation| {similarity[best][partner]:.2f});\n"
+                 f"its feature map on the digit, computed by {computed}.", fontsize=9)
     fig.tight_layout()
     return fig
 
