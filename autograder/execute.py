@@ -5,8 +5,11 @@ The notebook runs in a throwaway :class:`~autograder.workspace.Workspace` with a
 a segfault, a memory limit) or the notebook runs out of time, the cells that ran keep their
 outputs, every graded cell that did not run gets an error output (so it scores 0, never full
 marks for want of an error), and the notebook's metadata says where and why it stopped:
-``metadata.workshop.stopped = "the kernel died in test_xor: memory limit"``. nbgrader then
+``metadata.workshop.stopped = "the kernel died in test_xor: memory limit"``, and which cells ran past
+their time limit and were interrupted: ``metadata.workshop.timed_out = ["weighted_sum"]``. nbgrader then
 saves the grades as for any notebook, so the table, the gradebook and the export agree.
+The same facts go to the ``Judge`` as data (autograder/interruptions.py): every cell that timed
+out, and where execution ended, in ``resources["workshop"]["interruptions"]``.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
 
+from .interruptions import Interruption, Stop
 from .limit_output import NOTE
 from .sandbox import Limits, SandboxedKernelManager, unavailable_reason
 from .workspace import Workspace
@@ -65,7 +69,9 @@ class SandboxedExecute(Execute):
         self._workspace = str(workspace.path)
         self._deadline = monotonic() + self.notebook_timeout
         self._text_bytes: dict[int, int] = {}
-        stopped: str | None = None
+        self._running = -1  # the index of the cell being executed
+        self._interruptions: list[Interruption] = []  # cells that ran past their time limit
+        stop: Interruption | None = None
         started, finished, sandboxed = False, False, None
         try:
             with self.setup_kernel():
@@ -74,40 +80,56 @@ class SandboxedExecute(Execute):
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 started = True
                 for index, cell in enumerate(self.nb.cells):
-                    if stopped is None and cell.cell_type == "code" and monotonic() >= self._deadline:
-                        stopped = (f"the notebook's time limit ({self.notebook_timeout} s) ran out "
-                                   f"before {_name(cell, index)}")
+                    if stop is None and cell.cell_type == "code" and monotonic() >= self._deadline:
+                        stop = Interruption(Stop.OUT_OF_TIME, index, _name(cell, index), self.notebook_timeout)
                         self.shutdown_kernel = "immediate"
-                    if stopped is not None:
-                        _unrun(cell, stopped)
+                    if stop is not None:
+                        _unrun(cell, stop.note())
                         continue
+                    self._running = index
                     try:
                         self.preprocess_cell(cell, resources, index)
                     except DeadKernelError:
-                        stopped = f"the kernel died in {_name(cell, index)}: {self._cause()}"
+                        stop = Interruption(Stop.DIED, index, _name(cell, index), cause=self._cause())
                     except CellTimeoutError:  # interrupted, yet silent: it ignores interrupts
-                        stopped = f"the kernel stopped answering in {_name(cell, index)} (time limit)"
-                    if stopped is not None:
-                        _mark(cell, stopped)
+                        limit = next((i.seconds for i in self._interruptions if i.index == index), None)
+                        stop = Interruption(Stop.UNRESPONSIVE, index, _name(cell, index), limit)
+                    if stop is not None:
+                        _mark(cell, stop.note())
                         self.shutdown_kernel = "immediate"
                 finished = True
         except (TimeoutError, DeadKernelError, RuntimeError) as error:
-            if not finished and stopped is None:  # the kernel never started, or died between cells
-                first = index + 1 if started else 0
-                stopped = f"the kernel died before {self._first_code(first)}: {self._cause(error)}"
+            if not finished and stop is None:  # the kernel never started, or died between cells
+                first = self._first_code(index + 1 if started else 0)
+                name = _name(self.nb.cells[first], first) if first < len(self.nb.cells) else "the end"
+                stop = Interruption(Stop.DIED_BEFORE, first, name, cause=self._cause(error))
                 for cell in self.nb.cells[first:]:
-                    _unrun(cell, stopped)
+                    _unrun(cell, stop.note())
         meta = self.nb.metadata.setdefault("workshop", {})
         meta["sandboxed"] = bool(sandboxed if sandboxed is not None else unavailable_reason() is None)
-        if stopped:
-            meta["stopped"] = stopped
+        if stop:
+            meta["stopped"] = stop.note()
+        timed_out = [i.name for i in self._interruptions if stop is None or i.index != stop.index]
+        if timed_out:  # cells interrupted at their time limit, after which the notebook went on
+            meta["timed_out"] = list(dict.fromkeys(timed_out))
+        resources.setdefault("workshop", {})["interruptions"] = self._interruptions + ([stop] if stop else [])
         self.set_widgets_metadata()
 
-    def _first_code(self, index: int) -> str:
-        for i, cell in enumerate(self.nb.cells[index:], index):
-            if cell.cell_type == "code":
-                return _name(cell, i)
-        return "the end"
+    def _first_code(self, index: int) -> int:
+        """The first code cell from ``index`` on (``len(cells)`` if there is none)."""
+        return next((i for i, cell in enumerate(self.nb.cells[index:], index) if cell.cell_type == "code"),
+                    len(self.nb.cells))
+
+    async def _async_handle_timeout(self, timeout: int, cell=None):
+        """A cell past its limit (``Execute.timeout``): recorded, and its error output says so to the learner."""
+        reply = await super()._async_handle_timeout(timeout, cell)
+        if cell is None or self._running < 0:  # not a cell's execution (the kernel's start-up)
+            return reply
+        self._interruptions.append(Interruption(Stop.TIMED_OUT, self._running, _name(cell, self._running), timeout))
+        if reply is not None:  # nbgrader's error_on_timeout: the cell's error output
+            text = f"this cell ran longer than the {timeout} s the grader allows it, and was stopped"
+            reply["content"].update(evalue=text, traceback=[f"\x1b[0;31m{reply['content']['ename']}\x1b[0m: {text}"])
+        return reply
 
     def _cause(self, error: Exception | None = None) -> str:
         km = self.km

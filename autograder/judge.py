@@ -29,6 +29,7 @@ from course.answers import GRADING_DIR
 from course.checking import CheckFailed
 
 from . import questions as hidden
+from .interruptions import not_graded, undefined_hint
 
 QUESTIONS_LIMIT = 512 * 2**20
 VERDICTS = "verdicts"  # the folder of verdicts in a course directory
@@ -66,11 +67,12 @@ class Judge(NbGraderPreprocessor):
         checks = hidden.checks(assignment)
         folder = _folder(resources)
         cells, metrics = [], {}
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or not utils.is_grade(cell):
                 continue
             grade_id = cell.metadata.nbgrader["grade_id"]
-            outcome, message, diagnosis = self._judge(grade_id, cell, checks.get(grade_id), state, folder, metrics)
+            outcome, message, diagnosis = self._judge(grade_id, nb.cells, index, checks.get(grade_id), state, folder,
+                                                      metrics)
             cell.outputs = [_output(grade_id, outcome, message)]
             points = float(cell.metadata.nbgrader.get("points", 0))
             cells.append({"grade_id": grade_id, "points": points if outcome == "passed" else 0.0,
@@ -80,13 +82,14 @@ class Judge(NbGraderPreprocessor):
         self._write(resources, state, cells, metrics)
         return nb, resources
 
-    def _judge(self, grade_id, cell, check, state, folder, metrics) -> tuple[str, str, str | None]:
-        """(outcome, message, diagnosis) of one test cell."""
+    def _judge(self, grade_id, cells, index, check, state, folder, metrics) -> tuple[str, str, str | None]:
+        """(outcome, message, diagnosis) of the test cell ``cells[index]``."""
         if check is None:
             return "failed", f"the grader has no check for {grade_id}; tell your instructor.", None
+        interruptions = state.get("interruptions") or []  # cells that timed out, where the kernel died
         path = folder / "answers" / f"{grade_id}.npz"
         if not path.exists():
-            return _unanswered(cell)
+            return _unanswered(cells[index], not_graded(cells, index, _first_error(cells[index]), interruptions))
         try:
             content = wire.load(path)
         except wire.WireError as error:
@@ -101,7 +104,8 @@ class Judge(NbGraderPreprocessor):
             measured = check.judge(state["questions"][grade_id], content.get("answers"))
         except CheckFailed as failure:
             metrics.update(getattr(failure, "metrics", None) or {})  # a model that missed its target still has a score
-            return "failed", str(failure), failure.diagnosis
+            hint = undefined_hint(cells, index, content.get("answers"), interruptions)  # a NameError after a timeout
+            return "failed", f"{failure} — {hint}" if hint else str(failure), failure.diagnosis
         except NotImplementedError as unfinished:
             return "unfinished", str(unfinished), None
         except Exception as error:  # an answer the comparisons cannot take: the learner's, never the class's
@@ -127,8 +131,15 @@ class Judge(NbGraderPreprocessor):
         partial.replace(path)
 
 
-def _unanswered(cell) -> tuple[str, str, str | None]:
-    """A cell that recorded no answers scores 0; the kernel's own error, if any, says why."""
+def _first_error(cell) -> dict | None:
+    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+
+
+def _unanswered(cell, interrupted: str | None = None) -> tuple[str, str, str | None]:
+    """A cell that recorded no answers scores 0; a cell above that timed out or a dead kernel (``interrupted``:
+    the learner's message), else the kernel's own error, if any, says why."""
+    if interrupted:
+        return "unanswered", interrupted, None
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if errors and errors[0].get("ename") == "NotImplementedError":
         return "unfinished", str(errors[0].get("evalue", ""))[:2000], None

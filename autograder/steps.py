@@ -117,10 +117,11 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
         manual = [g.name for g in submission.grades if g.needs_manual_grade]
     autograded = nbformat.read(Path(nbgrader.coursedir.root, "autograded", student, assignment,
                                     f"{notebook}.ipynb"), as_version=4)
-    timeouts = _timed_out_cells(autograded)
-    if timeouts:
-        graded.notes.append(f"cell(s) {', '.join(timeouts)} timed out after {nbgrader.config.Execute.timeout} s")
-    stopped = autograded.metadata.get("workshop", {}).get("stopped")
+    executed = autograded.metadata.get("workshop", {})  # what SandboxedExecute saw (autograder/execute.py)
+    if executed.get("timed_out"):
+        graded.notes.append(f"cell(s) {', '.join(executed['timed_out'])} timed out after "
+                            f"{nbgrader.config.Execute.timeout} s")
+    stopped = executed.get("stopped")
     if stopped:
         graded.notes.append(f"{stopped}; the cells after it scored 0")
     else:  # a stopped kernel's later cells are silent anyway: one note says it
@@ -139,12 +140,6 @@ def _record_name(nbgrader: NbGraderAPI, student: str) -> None:
         first, _, last = name.partition(" ")
         with nbgrader.gradebook as gb:  # one short transaction
             gb.update_or_create_student(student, first_name=first, last_name=last)
-
-
-def _timed_out_cells(nb) -> list[str]:
-    return [cell.metadata.get("nbgrader", {}).get("grade_id", f"#{i}") for i, cell in enumerate(nb.cells)
-            if cell.cell_type == "code"
-            and any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in cell.outputs)]
 
 
 def _reason(result: dict) -> str:

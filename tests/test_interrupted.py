@@ -1,6 +1,9 @@
 """`kill -9` of `workshop grade` in the middle of a class: the gradebook stays consistent,
-no kernel outlives the grader, and grading again completes the class."""
+no kernel outlives the grader, and grading again completes the class. And a notebook interrupted
+inside: the checks after a cell that timed out or killed the kernel say so to the learner."""
+import html
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -11,8 +14,10 @@ import nbformat
 import pytest
 
 from autograder import steps
+from autograder.grading import grade_class, write_feedback
 from autograder.sample_class import solved
 from autograder.sandbox import _descendants, unavailable_reason
+from tests.judging import error_text, verdicts
 
 pytestmark = pytest.mark.xdist_group("grading")
 
@@ -68,3 +73,60 @@ def _state(pid: int) -> str:
         return open(f"/proc/{pid}/status").read().split("State:")[1].splitlines()[0].lower()
     except (OSError, IndexError):
         return "zombie"
+
+
+def _with(grade_id: str, code: str):
+    """The solved notebook with ``code`` run before the solution of ``grade_id``."""
+    notebook = solved("01-neurons")
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    cell.source = f"{code}\n{cell.source}"
+    return notebook
+
+
+def test_checks_after_a_timed_out_or_dead_cell_say_so(course, tmp_path):
+    folder = tmp_path / "class"
+    for name, notebook in {"ada": _with("neuron", "while True:\n    pass"),
+                           "bob": _with("neuron", "import os\nos._exit(1)"),
+                           "cy": _with("xor", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")}.items():
+        (folder / name).mkdir(parents=True)
+        nbformat.write(notebook, folder / name / "neurons.ipynb")
+    # the per-cell limit comes from the configuration (Execute.timeout): the learner reads that figure
+    results = {r.student: r for r in grade_class(folder, root=course, cell_timeout=3, progress=False, jobs=1)[0]}
+    ada, bob, cy = (verdicts(course, s, "01-neurons") for s in ("ada", "bob", "cy"))
+
+    # ada: `neuron` never got defined; its check says why instead of quoting the kernel's NameError
+    assert results["ada"].score == 8 and "cell(s) neuron timed out after 3 s" in results["ada"].notes
+    said = ada["test_neuron"]["message"]
+    assert said.startswith("Not graded: the cell defining `neuron` (In [") and "timed out after 3 s" in said, said
+    assert "NameError" not in said and ada["test_neuron"]["points"] == 0
+    assert error_text(course, "ada", "01-neurons", "test_neuron") == f"CheckFailed: {said}"
+    assert "`neuron` is not defined because the cell defining `neuron`" in ada["test_xor"]["message"]
+    assert ada["test_xor"]["message"].endswith("timed out after 3 s. Make that cell finish faster (an endless "
+                                               "loop?) and grade again.")
+    assert all(v["outcome"] == "passed" for g, v in ada.items() if g not in ("test_neuron", "test_xor"))
+
+    # bob: the kernel died in `neuron`; every check after it says the kernel stopped there
+    assert results["bob"].score == 2 and bob["test_weighted_sum"]["outcome"] == "passed"
+    for grade_id, verdict in bob.items():
+        if grade_id != "test_weighted_sum":
+            assert verdict["outcome"] == "unanswered" and verdict["points"] == 0
+            assert verdict["message"].startswith("Not graded: the kernel stopped while running the cell defining "
+                                                 "`neuron` (the last cell that ran): the notebook ended the kernel "
+                                                 "(exit code 1). This check never ran."), verdict["message"]
+    # cy: killed in `xor`; the checks before it keep their points
+    assert results["cy"].score == 8
+    assert [g for g, v in cy.items() if v["outcome"] != "passed"] == ["test_xor", "test_layer"]
+    assert all("the kernel stopped while running the cell defining `xor`" in cy[g]["message"]
+               and "killed" in cy[g]["message"] for g in ("test_xor", "test_layer"))
+
+    pages = {path.parts[-3]: _text(path.read_text()) for path in write_feedback(
+        [(s, "01-neurons") for s in ("ada", "bob")], root=course)}
+    assert "CheckFailed: Not graded: the cell defining `neuron`" in pages["ada"]
+    assert "this cell ran longer than the 3 s the grader allows it, and was stopped" in pages["ada"]
+    assert "CheckFailed: Not graded: the kernel stopped while running" in pages["bob"]
+    assert "not defined" not in pages["bob"] and "HIDDEN TESTS" not in pages["ada"] + pages["bob"]
+
+
+def _text(page: str) -> str:
+    """A feedback page as the learner reads it: no markup."""
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)))

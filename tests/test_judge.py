@@ -7,9 +7,10 @@ import zipfile
 
 import numpy as np
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder import questions
+from autograder.interruptions import Interruption, Stop, defined_names
 from autograder.judge import AskQuestions, Judge
 from course import answers, wire
 from course.checking import CheckFailed
@@ -107,6 +108,54 @@ def test_no_answers_fail_every_cell_with_a_reason(tmp_path):
     assert all(c.outputs[0].output_type == "error" for c in nb.cells)
     assert "did not run" in verdicts["test_xor"]["message"]
     assert not (tmp_path / ".grading").exists(), "questions and answers are removed after judging"
+
+
+def _interrupted(tmp_path, interruption: Interruption, errors: dict[str, str]):
+    """01's test cells after one solution cell (``while True`` before ``def neuron``), judged with ``interruption``
+    as execution reported it; ``errors``: the kernel's NameError in a test cell, by grade id."""
+    solution = new_code_cell("while True:\n    pass\ndef neuron(x, w, b, activation):\n    return 0",
+                             execution_count=4, metadata={"nbgrader": {"solution": True, "grade_id": "neuron"}})
+    cells = [solution] + [new_code_cell("", metadata={"nbgrader": {"grade": True, "grade_id": grade_id, "points": 1,
+                                                                   "solution": False, "locked": True}})
+                          for grade_id in questions.checks("01-neurons")]
+    for cell in cells[1:]:
+        if cell.metadata.nbgrader["grade_id"] in errors:
+            cell.outputs = [new_output("error", ename="NameError", evalue=errors[cell.metadata.nbgrader["grade_id"]],
+                                       traceback=[])]
+    resources = {"metadata": {"path": str(tmp_path)},
+                 "nbgrader": {"assignment": "01-neurons", "student": "s", "notebook": "neurons"}}
+    nb, resources = AskQuestions(seed=5).preprocess(new_notebook(cells=cells), resources)
+    resources["workshop"]["interruptions"] = [interruption]
+    Judge(verdicts_dir=str(tmp_path / "verdicts")).preprocess(nb, resources)
+    written = json.loads((tmp_path / "verdicts" / "s" / "01-neurons.json").read_text())
+    return {c["grade_id"]: c for c in written["cells"]}
+
+
+def test_a_check_after_a_timed_out_cell_names_it_not_the_name_error(tmp_path):
+    verdicts = _interrupted(tmp_path, Interruption(Stop.TIMED_OUT, 0, "neuron", seconds=20),
+                            {"test_neuron": "name 'neuron' is not defined", "test_xor": "name 'xor' is not defined"})
+    assert verdicts["test_neuron"]["message"] == (
+        "Not graded: the cell defining `neuron` (In [4] above) timed out after 20 s, so this check had nothing to "
+        "run. Make that cell finish faster (an endless loop?) and grade again.")
+    assert verdicts["test_neuron"]["outcome"] == "unanswered" and verdicts["test_neuron"]["points"] == 0
+    # a name the timed-out cell does not define: the kernel's own error is still the reason
+    assert verdicts["test_xor"]["message"].endswith("NameError: name 'xor' is not defined")
+
+
+def test_the_checks_after_a_dead_kernel_say_it_stopped(tmp_path):
+    verdicts = _interrupted(tmp_path, Interruption(Stop.DIED, 0, "neuron", cause="memory limit"), {})
+    assert {v["message"] for v in verdicts.values()} == {
+        "Not graded: the kernel stopped while running the cell defining `neuron` (In [4] above): memory limit. "
+        "This check never ran. A kernel stops when its code exits Python (os._exit), crashes or runs out of "
+        "memory: fix that cell and grade again."}
+    assert {(v["outcome"], v["points"]) for v in verdicts.values()} == {("unanswered", 0)}
+
+
+def test_defined_names_are_what_a_cell_binds_at_its_top_level():
+    names = defined_names("import numpy as np\n%time x = 1\nA, (b, c) = 1, (2, 3)\nfor i in []:\n    pass\n"
+                          "def f(y):\n    z = y\nclass K: pass\n[q for q in 'ab']")
+    assert names[:2] == ["f", "K"] and set(names) == {"f", "K", "np", "A", "b", "c", "i"}
+    assert defined_names("def broken(:") == []
 
 
 def _solve_weighted_sum(folder, asked, **changes):
