@@ -28,7 +28,7 @@ from course import wire
 from course.answers import GRADING_DIR
 from course.checking import CheckFailed
 
-from . import questions as hidden
+from . import questions
 from .interruptions import not_graded, undefined_hint
 
 QUESTIONS_LIMIT = 512 * 2**20
@@ -48,7 +48,7 @@ class AskQuestions(NbGraderPreprocessor):
         assignment = resources["nbgrader"]["assignment"]
         seed = self.seed or secrets.randbits(31)
         token = secrets.token_hex(16)
-        asked = hidden.ask(assignment, seed)
+        asked = questions.ask(assignment, seed)
         folder = _folder(resources)
         shutil.rmtree(folder, ignore_errors=True)
         wire.save(folder / "questions.npz", {"token": token, "cells": asked}, limit=QUESTIONS_LIMIT)
@@ -64,7 +64,7 @@ class Judge(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         state = resources.get("workshop") or {}
         assignment = resources["nbgrader"]["assignment"]
-        checks = hidden.checks(assignment)
+        checks = questions.checks(assignment)
         folder = _folder(resources)
         cells, metrics = [], {}
         for index, cell in enumerate(nb.cells):

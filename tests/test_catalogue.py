@@ -49,9 +49,12 @@ def test_mistake_loses_points(module, case):
     with pytest.raises(CheckFailed) as failure:
         _hidden(module, case)
     assert case.message in str(failure.value), f"hidden message does not diagnose it: {failure.value}"
-    with pytest.raises(CheckFailed) as failure:
-        getattr(_public(module), case.check)(*case.arguments())
-        pytest.skip("the public check lets this mistake through; the hidden one catches it")
+    public = getattr(_public(module), case.check)
+    if case.public:
+        with pytest.raises(CheckFailed):
+            public(*case.arguments())
+    else:  # a fact of the catalogue: the public check lets this one through, the hidden one alone catches it
+        public(*case.arguments())
 
 
 @pytest.mark.parametrize("module, case", _cases("ALTERNATIVES"))

@@ -3,8 +3,10 @@ module per assignment, named like the notebook (``neurons``, ``activations``...)
 
 Each ``Case`` names a check (the same name in ``course.checks.<module>`` and
 ``autograder.hidden.<module>``, called with the same arguments as in the test
-cell). A mutant must make the check fail with ``CheckFailed`` whose message
-contains ``message``; an alternative must pass both checks.
+cell). A mutant must make the hidden check fail with ``CheckFailed`` whose message
+contains ``message``, and the public one too unless ``public`` is False: a mistake the
+public check lets through on purpose (it runs in class, on few inputs and in seconds),
+which it must then pass; an alternative must pass both checks.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class Case:
     fn: Callable | None = None
     args: tuple = field(default_factory=tuple)
     message: str = ""
+    public: bool = True  # the public check catches it too
 
     def arguments(self) -> tuple[Any, ...]:
         """What the test cell passes to the check: ``args``, or just the function."""
