@@ -36,7 +36,7 @@ formgrader: $(STAMP)
 	$(LAB) --formgrader
 
 # A JupyterHub for the class on this machine, as root: Unix users from CLASS (passwords printed once),
-# the assignments released to its exchange, the hub on 127.0.0.1:8000 (README, "A class on JupyterHub").
+# the assignments released to its exchange, the hub on 127.0.0.1:8000 (docs/INSTRUCTORS.md, "A class on JupyterHub").
 CLASS ?= class.csv
 HUB_STATE ?= /srv/workshop-hub
 hub: $(STAMP)

@@ -14,7 +14,7 @@
 * **The course folder** stays the instructor's: ``source/``, the gradebook and everything graded
   are made 0700 (``protect_course``), so no participant reads the solutions or the grades.
 * The hub and its proxy listen on 127.0.0.1 only; put TLS and a real domain in front of it
-  (README, "A class on JupyterHub").
+  (docs/INSTRUCTORS.md, "What a real deployment adds").
 """
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ sys.path.insert(0, {repo!r} + "/scripts")
 import lab  # the participants' lab of `make lab`: scripts/lab.py
 
 c = get_config()  # noqa: F821
-c.JupyterHub.ip = "127.0.0.1"                 # behind TLS on a real deployment (README)
+c.JupyterHub.ip = "127.0.0.1"                 # behind TLS on a real deployment (docs/INSTRUCTORS.md)
 c.JupyterHub.port = {port}
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = {hub_port}

@@ -1,4 +1,4 @@
-"""Speed and memory figures for the README (a report, never a pass/fail test).
+"""Speed and memory figures for docs/BENCHMARK.md (a report, never a pass/fail test).
 
     python scripts/benchmark.py [--notebooks [ASSIGNMENT...]] [--sizes 12 48] [--grading 01-neurons ...]
 
