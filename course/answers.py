@@ -92,7 +92,7 @@ def resolve(value: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _replaced(fn: Callable, names: dict[str, Callable]):
+def replaced(fn: Callable, names: dict[str, Callable]):
     """Names in ``fn``'s module namespace replaced while it runs (the grader's own steps)."""
     namespace = getattr(fn, "__globals__", {})
     saved = {name: namespace[name] for name in names if name in namespace}
@@ -117,7 +117,7 @@ def ask(question: dict, subjects: tuple) -> dict:
         measure = functools.partial(PROBES[how[6:]], subject)
         return respond(measure, *args, name=question.get("name", how[6:]), **kwargs)
     target = getattr(subject, how[7:]) if how.startswith("method:") else subject
-    with _replaced(target, question.get("globals", {})):
+    with replaced(target, question.get("globals", {})):
         return respond(target, *args, name=question.get("name"), **kwargs)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from course.answers import _replaced, probe
+from course.answers import probe, replaced
 from course.fixtures import quiet, small_cnn
 
 CHUNK = 250  # images per forward pass
@@ -184,5 +184,5 @@ def hold_subject(subject):
 @probe
 def read_with_held(read_sheet, image, steps=None):
     """``read_sheet(image, held model)``, with the grader's prepared steps in its namespace."""
-    with _replaced(read_sheet, steps or {}):
+    with replaced(read_sheet, steps or {}):
         return read_sheet(image, _HELD.get("subject"))

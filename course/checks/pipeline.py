@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from course.answers import _replaced
+from course.answers import replaced
 from course.checking import (
     CheckFailed,
     NotImplementedError,
@@ -611,7 +611,7 @@ def expect_composition(read_sheet, binary, boxes, where):
 
     steps = {"preprocess_sheet": lambda image: binary.copy(), "to_mnist": to_mnist,
              "find_digit_boxes": lambda image: list(boxes)}
-    with _replaced(read_sheet, steps):
+    with replaced(read_sheet, steps):
         try:
             expect_reading_order(read_sheet, cv2.cvtColor(binary, cv2.COLOR_GRAY2BGR), where)
         except CheckFailed as failure:

@@ -237,11 +237,11 @@ class _Recorder:
 def own_stages(preprocess_sheet, image):
     """The photo, every image of its size that the learner's preprocess_sheet made with OpenCV on the way
     (titled by the call), and what it returned."""
-    from course.answers import _replaced
+    from course.answers import replaced
 
     log = []
     names = [name for name, value in getattr(preprocess_sheet, "__globals__", {}).items() if value is cv2]
-    with _replaced(preprocess_sheet, {name: _Recorder(cv2, image.shape[:2], log) for name in names or ["cv2"]}):
+    with replaced(preprocess_sheet, {name: _Recorder(cv2, image.shape[:2], log) for name in names or ["cv2"]}):
         binary = preprocess_sheet(image.copy())
     stages = {"photo": image}
     for number, (name, picture) in enumerate(log, 1):
