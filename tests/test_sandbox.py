@@ -23,7 +23,7 @@ from autograder import steps
 from autograder.collect import Collection
 from autograder.execute import STOPPED, SandboxedExecute
 from autograder.limit_output import LimitTextOutput
-from autograder.sandbox import GiB, exit_cause, python_paths, unavailable_reason
+from autograder.sandbox import GiB, MiB, exit_cause, python_paths, unavailable_reason
 from autograder.steps import Graded
 
 REPO = Path(steps.__file__).resolve().parents[1]
@@ -158,6 +158,28 @@ def test_resource_limits_hold_inside(tmp_path):
     data, _, nproc, fsize, _ = json.loads(_text(nb.cells[0]))
     assert (data, nproc, fsize) == (GiB, 300, 1 << 20)
     assert nb.metadata.workshop.get("stopped", "").endswith("file size limit") or _errors(nb.cells[1])
+
+
+@sandboxed
+def test_the_workspace_is_a_capped_tmpfs_filled_from_the_execution_folder(tmp_path):
+    (tmp_path / "exec" / ".grading").mkdir(parents=True)
+    (tmp_path / "exec" / ".grading" / "questions.npz").write_bytes(b"questions")
+    (tmp_path / "exec" / "data.csv").write_text("1,2\n")
+    nb = _run(tmp_path,
+              "import os\nprint(os.statvfs('.').f_blocks * os.statvfs('.').f_frsize, open('data.csv').read().strip())\n"
+              "open('data.csv', 'a').write('3,4\\n')",
+              "chunk = b'x' * (1 << 20)\nfor i in range(3):\n    with open(f'fill-{i}', 'wb') as f:\n"
+              "        for _ in range(6):\n            f.write(chunk)",
+              "import os\nos.makedirs('.grading/answers', exist_ok=True)\n"
+              "open('.grading/answers/test_a.npz', 'wb').write(b'a' * (1 << 20))\nprint(sorted(os.listdir('.')))",
+              SandboxedKernelManager__workspace_size=16 * MiB)
+    assert _text(nb.cells[0]) == f"{16 * MiB} 1,2\n", "the workspace: a tmpfs of the cap, with the inputs in it"
+    assert _errors(nb.cells[1]) == ["OSError: [Errno 28] No space left on device"]
+    assert not _errors(nb.cells[2]), "the answers have room of their own"
+    assert "fill-2" in _text(nb.cells[2])
+    back = tmp_path / "exec"
+    assert (back / ".grading" / "answers" / "test_a.npz").stat().st_size == 1 << 20
+    assert (back / "data.csv").read_text() == "1,2\n" and not list(back.glob("fill-*")), "only the answers came back"
 
 
 def test_without_bubblewrap_the_kernel_still_gets_limits_and_a_private_folder(tmp_path):
