@@ -7,6 +7,10 @@ outputs, every graded cell that did not run gets an error output (so it scores 0
 marks for want of an error), and the notebook's metadata says where and why it stopped:
 ``metadata.workshop.stopped = "the kernel died in test_xor: memory limit"``. nbgrader then
 saves the grades as for any notebook, so the table, the gradebook and the export agree.
+
+A cell that failed for want of space (the sandbox's workspace is a capped tmpfs, and so are its home
+and ``/tmp``) gets a line saying so, and ``metadata.workshop.full`` says which, for the instructor:
+``"cell 4 could not write: the notebook filled its workspace (cap 256 MB)"``.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from time import monotonic
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
@@ -25,6 +30,7 @@ from .sandbox import Limits, SandboxedKernelManager, unavailable_reason
 from .workspace import Workspace
 
 STOPPED = "KernelStopped"  # ename of the outputs that mark where and why execution ended
+NO_SPACE = "No space left on device"  # strerror(ENOSPC), in the error of a cell that could not write
 
 
 class SandboxedExecute(Execute):
@@ -67,9 +73,11 @@ class SandboxedExecute(Execute):
         self._text_bytes: dict[int, int] = {}
         stopped: str | None = None
         started, finished, sandboxed = False, False, None
+        full: list[str] = []
         try:
             with self.setup_kernel():
                 sandboxed = getattr(self.km, "sandboxed", False)
+                cap = f"{getattr(self.km, 'workspace_size', Limits.workspace_size) / (1 << 20):.0f} MB"
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 started = True
@@ -90,6 +98,10 @@ class SandboxedExecute(Execute):
                     if stopped is not None:
                         _mark(cell, stopped)
                         self.shutdown_kernel = "immediate"
+                    elif sandboxed and cell.cell_type == "code" and _no_space(cell):
+                        full.append(_name(cell, index))
+                        cell.outputs.append(new_output("stream", name="stdout", text=(
+                            f"Your notebook filled its workspace (cap {cap}): this cell could not write.\n")))
                 finished = True
         except (TimeoutError, DeadKernelError, RuntimeError) as error:
             if not finished and stopped is None:  # the kernel never started, or died between cells
@@ -101,6 +113,8 @@ class SandboxedExecute(Execute):
         meta["sandboxed"] = bool(sandboxed if sandboxed is not None else unavailable_reason() is None)
         if stopped:
             meta["stopped"] = stopped
+        if full:
+            meta["full"] = f"{', '.join(full)} could not write: the notebook filled its workspace (cap {cap})"
         self.set_widgets_metadata()
 
     def _first_code(self, index: int) -> str:
@@ -141,6 +155,10 @@ class SandboxedExecute(Execute):
             left -= len(text)
         self._text_bytes[cell_index] = self.max_stream_bytes - left
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _no_space(cell) -> bool:
+    return any(o.output_type == "error" and NO_SPACE in f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs)
 
 
 def _name(cell, index: int) -> str:

@@ -120,6 +120,9 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     timeouts = _timed_out_cells(autograded)
     if timeouts:
         graded.notes.append(f"cell(s) {', '.join(timeouts)} timed out after {nbgrader.config.Execute.timeout} s")
+    full = autograded.metadata.get("workshop", {}).get("full")
+    if full:  # a cell that writes files failed: the workspace (a capped tmpfs in the sandbox) was full
+        graded.notes.append(full)
     stopped = autograded.metadata.get("workshop", {}).get("stopped")
     if stopped:
         graded.notes.append(f"{stopped}; the cells after it scored 0")

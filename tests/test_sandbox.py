@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import resource
+import secrets
 import signal
 import socket
 import sys
@@ -23,8 +24,10 @@ from autograder import steps
 from autograder.collect import Collection
 from autograder.execute import STOPPED, SandboxedExecute
 from autograder.limit_output import LimitTextOutput
+from autograder.sample_class import solved
 from autograder.sandbox import GiB, MiB, exit_cause, python_paths, unavailable_reason
 from autograder.steps import Graded
+from autograder.validate import graded_cells
 
 REPO = Path(steps.__file__).resolve().parents[1]
 sandboxed = pytest.mark.skipif(unavailable_reason() is not None, reason=f"no sandbox: {unavailable_reason()}")
@@ -175,11 +178,43 @@ def test_the_workspace_is_a_capped_tmpfs_filled_from_the_execution_folder(tmp_pa
               SandboxedKernelManager__workspace_size=16 * MiB)
     assert _text(nb.cells[0]) == f"{16 * MiB} 1,2\n", "the workspace: a tmpfs of the cap, with the inputs in it"
     assert _errors(nb.cells[1]) == ["OSError: [Errno 28] No space left on device"]
+    assert _text(nb.cells[1]) == "Your notebook filled its workspace (cap 16 MB): this cell could not write.\n"
+    assert nb.metadata.workshop["full"] == "cell 2 could not write: the notebook filled its workspace (cap 16 MB)"
     assert not _errors(nb.cells[2]), "the answers have room of their own"
     assert "fill-2" in _text(nb.cells[2])
     back = tmp_path / "exec"
     assert (back / ".grading" / "answers" / "test_a.npz").stat().st_size == 1 << 20
     assert (back / "data.csv").read_text() == "1,2\n" and not list(back.glob("fill-*")), "only the answers came back"
+
+
+@sandboxed
+def test_a_notebook_that_fills_its_workspace_loses_nothing_else(course, tmp_path):
+    """Graded for real beside an honest notebook: the cell that wrote past the cap fails, with a line
+    in the learner's feedback and a note for the instructor; every test cell scores; no file is on disk."""
+    from nbformat.v4 import new_code_cell
+
+    token = secrets.token_hex(4)
+    filler = solved("01-neurons")
+    first = next(c for c in filler.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "weighted_sum")
+    filler.cells.insert(filler.cells.index(first) + 1, new_code_cell(
+        f"chunk = b'x' * (1 << 20)\nfor i in range(3):\n    with open('fill-{token}-%d' % i, 'wb') as f:\n"
+        "        for _ in range(12):\n            f.write(chunk)"))
+    for student, notebook in (("ada", filler), ("bo", solved("01-neurons"))):
+        (course / "submitted" / student / "01-neurons").mkdir(parents=True)
+        nbformat.write(notebook, course / "submitted" / student / "01-neurons" / "neurons.ipynb")
+    nbgrader = steps.api(course, cell_timeout=60,
+                         extra=Config({"SandboxedKernelManager": {"workspace_size": 24 * MiB}}))
+    with _temporary(tmp_path) as temporary:
+        ada, bo = (steps.autograde(student, "01-neurons", nbgrader) for student in ("ada", "bo"))
+        feedback = steps.feedback("ada", "01-neurons", nbgrader).read_text()
+    full = sum(c.metadata.nbgrader["points"] for c in graded_cells(filler).values())
+    assert (ada.score, bo.score) == (full, full) == (ada.max_score, bo.max_score)
+    cell = f"cell {filler.cells.index(first) + 2}"
+    assert ada.notes == [f"{cell} could not write: the notebook filled its workspace (cap 24 MB)"], ada.notes
+    assert bo.notes == []
+    assert "No space left on device" in feedback and "Your notebook filled its workspace (cap 24 MB)" in feedback
+    assert not [p for p in tmp_path.rglob(f"fill-{token}*")], "a file the notebook wrote reached the disk"
+    assert not list(temporary.iterdir())
 
 
 def test_without_bubblewrap_the_kernel_still_gets_limits_and_a_private_folder(tmp_path):
