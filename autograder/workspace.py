@@ -36,15 +36,19 @@ class Workspace:
     @classmethod
     def create(cls, origin: Path) -> Workspace:
         path = Path(tempfile.mkdtemp(prefix="workshop-workspace-"))
-        for source in sorted(origin.rglob("*")):
-            relative = source.relative_to(origin)
-            info = source.lstat()
-            if not stat.S_ISREG(info.st_mode) or source.suffix == ".ipynb":
-                continue
-            target = path / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        _copy_matplotlib_cache(path / ".matplotlib")
+        try:
+            for source in sorted(origin.rglob("*")):
+                relative = source.relative_to(origin)
+                info = source.lstat()
+                if not stat.S_ISREG(info.st_mode) or source.suffix == ".ipynb":
+                    continue
+                target = path / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+            _copy_matplotlib_cache(path / ".matplotlib")
+        except BaseException:  # a copy that failed (no room) leaves no folder behind
+            shutil.rmtree(path, ignore_errors=True)
+            raise
         return cls(origin, path)
 
     def bring_back_answers(self) -> list[Path]:

@@ -217,6 +217,19 @@ def test_a_notebook_that_fills_its_workspace_loses_nothing_else(course, tmp_path
     assert not list(temporary.iterdir())
 
 
+def test_a_workspace_that_cannot_be_filled_leaves_no_folder(tmp_path, monkeypatch):
+    from autograder import workspace
+    (tmp_path / "exec").mkdir()
+    (tmp_path / "exec" / "data.csv").write_text("1,2\n")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(workspace.shutil, "copyfile", full)
+    with _temporary(tmp_path) as temporary, pytest.raises(OSError):
+        workspace.Workspace.create(tmp_path / "exec")
+    assert not list(temporary.iterdir())
+
+
 def test_without_bubblewrap_the_kernel_still_gets_limits_and_a_private_folder(tmp_path):
     nb = _run(tmp_path, "import os, resource\nprint(resource.getrlimit(resource.RLIMIT_DATA)[0], os.getcwd())",
               SandboxedKernelManager__sandbox=False, SandboxedKernelManager__memory=2 * GiB)
