@@ -279,6 +279,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             kw["preexec_fn"] = functools.partial(_set_rlimits, limits)
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
+        except BaseException:
+            self._receive_answers()  # none: the pipe and the file closed
+            raise
         finally:
             os.close(write)
             if stop is not None:
