@@ -199,6 +199,7 @@ def _hub(args) -> int:
     print(f"JupyterHub on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)", flush=True)
     os.chdir(args.state)
     os.execv(hub.command(config)[0], hub.command(config))
+    return None
 
 
 def parser() -> argparse.ArgumentParser:

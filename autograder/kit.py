@@ -14,6 +14,7 @@ proves it, and :func:`build` refuses to hand out a kit that fails it.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import re
@@ -221,10 +222,8 @@ def leaks(kit: Path, source: Path = SOURCE) -> list[str]:
             problems.append(f"{name}: imports autograder")
         normal = _normal(text) if name.endswith((".py", ".ipynb", ".md", ".txt")) else ""
         if name.endswith(".ipynb"):  # compare cell sources, not JSON-escaped text
-            try:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
                 normal = _normal("\n".join("".join(c["source"]) for c in json.loads(text)["cells"]))
-            except (ValueError, KeyError, TypeError):
-                pass
         problems += [f"{name}: contains a reference solution or hidden test ({b[:40]}...)"
                      for b in blocks if b in normal]
     return problems

@@ -49,7 +49,7 @@ def competition_ranks(values: Iterable[float], digits: int = 9) -> list[int]:
 def ranked(items: list, score: Callable[[object], float], name: Callable[[object], str]) -> list[tuple[int, object]]:
     """``items`` best first (ties by ``name``), each with its competition rank by ``score``."""
     ordered = sorted(items, key=lambda item: (-round(score(item), 9), name(item).casefold(), name(item)))
-    return list(zip(competition_ranks([score(item) for item in ordered]), ordered))
+    return list(zip(competition_ranks([score(item) for item in ordered]), ordered, strict=False))
 
 
 def challenge_score(metrics: dict[str, float]) -> float | None:

@@ -27,9 +27,9 @@ class LimitTextOutput(NbGraderPreprocessor):
                 output.text, budget = _cut(output.text, budget)
             elif output.output_type in ("display_data", "execute_result"):
                 for kind, value in output.get("data", {}).items():
-                    if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
-                        if isinstance(value, str):
-                            output.data[kind], budget = _cut(value, budget)
+                    textual = kind.startswith("text/") or kind in ("application/json", "application/javascript")
+                    if textual and isinstance(value, str):
+                        output.data[kind], budget = _cut(value, budget)
             elif output.output_type == "error" and output.get("ename") != "KernelStopped":  # the grader's own
                 output.evalue, budget = _cut(output.evalue, budget)
                 lines = []

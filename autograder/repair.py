@@ -79,7 +79,7 @@ def repair(path: Path, assignment: str) -> list[str]:
         if [c.cell_type for c in notebook.cells] != [c.cell_type for c in release.cells]:
             raise Ungradable("its nbgrader cell metadata is gone and its cells no longer line up with the "
                              "release; ask for the released notebook with the answers pasted in")
-        for cell, original in zip(notebook.cells, release.cells):
+        for cell, original in zip(notebook.cells, release.cells, strict=False):
             if "nbgrader" in original.metadata:
                 cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
         notes.append("its nbgrader metadata was lost; restored from the release, cells matched by position")

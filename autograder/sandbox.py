@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import functools
 import importlib.util
 import json
@@ -266,7 +267,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandboxed:
             self._inbox = workspace
             stop, self._stop = os.pipe()
-            self._answers = tempfile.TemporaryFile(dir=workspace)  # nameless: gone when closed, whatever happens
+            self._answers = tempfile.TemporaryFile(dir=workspace)  # noqa: SIM115 - nameless, closed with the kernel
             kernel_cmd = bwrap_command(kernel_cmd, workspace, self._runtime, self.limits, list(self.readable),
                                        stop, self._answers.fileno())
             kw["env"] = {"PATH": env.get("PATH", os.defpath)}
@@ -318,10 +319,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         a signal to bubblewrap would end the sandbox, answers and all."""
         if self._stop is None:
             return
-        try:
+        with contextlib.suppress(OSError):  # it has ended already
             os.write(self._stop, b"x")
-        except OSError:  # it has ended already
-            pass
         deadline = time.monotonic() + STOP_SECONDS
         while self._running() and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -369,10 +368,8 @@ def _descendants(pid: int) -> list[int]:
         current = todo.pop()
         found.append(current)
         for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+            with contextlib.suppress(OSError):
                 todo += [int(child) for child in task.read_text().split()]
-            except OSError:
-                pass
     return found
 
 
@@ -392,7 +389,5 @@ def _set_rlimits(limits: dict[int, int]) -> None:
     for kind, value in limits.items():
         soft, hard = resource.getrlimit(kind)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(kind, (value, value))
-        except (ValueError, OSError):
-            pass

@@ -61,7 +61,7 @@ def _lookup(name: str, table: list, fallback: Callable | None = None) -> Callabl
     otherwise what ``fallback`` (your own function of that name) returns."""
     def prepared(*args):
         for inputs, output in table:
-            if len(inputs) == len(args) and all(_same(a, b) for a, b in zip(inputs, args)):
+            if len(inputs) == len(args) and all(_same(a, b) for a, b in zip(inputs, args, strict=False)):
                 return output.copy() if isinstance(output, np.ndarray) else output
         if fallback is None:
             raise ValueError(f"{name} was called with an input the grader did not prepare")

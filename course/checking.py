@@ -134,7 +134,8 @@ def respond(fn: Callable, *args, name: str | None = None, **kwargs) -> dict:
     record["mutated"] = any(
         isinstance(given, np.ndarray) and (given.shape != np.shape(used) or not np.array_equal(given, used,
                                                                                              equal_nan=True))
-        for given, used in zip(list(args) + list(kwargs.values()), list(safe_args) + list(safe_kwargs.values())))
+        for given, used in zip(list(args) + list(kwargs.values()), list(safe_args) + list(safe_kwargs.values()),
+                               strict=False))
     return record
 
 

@@ -107,7 +107,7 @@ def augment_shifts(x, y, copies: int = 1, max_shift: int = 2, seed: int = 0):
     out = [x]
     for _ in range(copies):
         dy, dx = rng.integers(0, 2 * pad + 1, size=(2, len(x)))
-        out.append(np.stack([p[a:a + height, b:b + width] for p, a, b in zip(padded, dy, dx)]))
+        out.append(np.stack([p[a:a + height, b:b + width] for p, a, b in zip(padded, dy, dx, strict=False)]))
     return np.concatenate(out), np.tile(y, copies + 1)
 
 
@@ -216,7 +216,7 @@ def _paper(rng, height, width):
 def _dust(rng, ink, count):
     """Dust and pen dots on the blank paper: specks a reader must ignore."""
     height, width = ink.shape
-    for x, y in zip(rng.integers(4, width - 4, count), rng.integers(4, height - 4, count)):
+    for x, y in zip(rng.integers(4, width - 4, count), rng.integers(4, height - 4, count), strict=False):
         if not ink[y - 4:y + 5, x - 4:x + 5].any():
             cv2.circle(ink, (int(x), int(y)), int(rng.integers(0, 3)), float(rng.uniform(0.5, 1.0)), -1)
 

@@ -58,7 +58,7 @@ def neuron_playground(neuron, step, gate: str = "AND"):
     (and see that no line gets XOR right).
     """
     if _not_ready("neuron", neuron, TRUTH_TABLE, np.ones(2), 0.0, step):
-        return None
+        return
     slider = {"layout": widgets.Layout(width="320px"), "continuous_update": False, "step": 0.1, "readout_format": ".1f"}
     w1 = widgets.FloatSlider(value=1.0, min=-2.0, max=2.0, description="w₁", **slider)
     w2 = widgets.FloatSlider(value=1.0, min=-2.0, max=2.0, description="w₂", **slider)
@@ -84,7 +84,7 @@ def neuron_playground(neuron, step, gate: str = "AND"):
             ax.plot(xs, -(weights[0] * xs + bias) / weights[1], color="tab:red", lw=2)
         elif abs(weights[0]) > 1e-9:
             ax.axvline(-bias / weights[0], color="tab:red", lw=2)
-        for (x1, x2), want, got in zip(TRUTH_TABLE, target, answers):
+        for (x1, x2), want, got in zip(TRUTH_TABLE, target, answers, strict=False):
             ax.scatter(x1, x2, s=260, c="tab:red" if want else "white", edgecolors="k", zorder=3)
             ax.annotate("✓" if got == want else "✗", (x1, x2), xytext=(14, 10), textcoords="offset points",
                         fontsize=14, color="tab:green" if got == want else "tab:red")
@@ -95,7 +95,7 @@ def neuron_playground(neuron, step, gate: str = "AND"):
         right = answers == target
         rows = "".join(f"<tr><td>{int(x1)}</td><td>{int(x2)}</td><td>{int(want)}</td><td>{got:g}</td>"
                        f"<td>{'✓' if ok else '✗'}</td></tr>"
-                       for (x1, x2), want, got, ok in zip(TRUTH_TABLE, target, answers, right))
+                       for (x1, x2), want, got, ok in zip(TRUTH_TABLE, target, answers, right, strict=False))
         verdict.value = (f"<b>{int(right.sum())} of 4 rows right</b> for {choice.value}"
                          f"{' — this neuron is the gate.' if right.all() else ''}"
                          "<table style='border-spacing: 12px 2px'>"
@@ -106,7 +106,7 @@ def neuron_playground(neuron, step, gate: str = "AND"):
         control.observe(redraw, names="value")
     redraw()
     display(widgets.VBox([choice, widgets.HBox([widgets.VBox([w1, w2, b, verdict]), figure])]))
-    return None
+    return
 
 
 def kernel_playground(photo, conv2d, kernels=None):
@@ -119,7 +119,7 @@ def kernel_playground(photo, conv2d, kernels=None):
     identity = np.zeros((3, 3))
     identity[1, 1] = 1.0
     if _not_ready("conv2d", conv2d, photo[:8, :8].astype(float), identity):
-        return None
+        return
     presets = {"identity": identity}
     if isinstance(kernels, dict):
         presets.update({str(name): np.asarray(k, float) for name, k in kernels.items() if np.shape(k) == (3, 3)})
@@ -151,7 +151,7 @@ def kernel_playground(photo, conv2d, kernels=None):
         if menu.value == "custom":
             return
         filling.append(True)
-        for cell, value in zip(cells, presets[menu.value].ravel()):
+        for cell, value in zip(cells, presets[menu.value].ravel(), strict=False):
             cell.value = float(value)
         filling.clear()
         redraw()
@@ -169,4 +169,4 @@ def kernel_playground(photo, conv2d, kernels=None):
     redraw()
     grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns="repeat(3, 76px)"))
     display(widgets.VBox([widgets.HBox([menu, grid]), figure, note]))
-    return None
+    return

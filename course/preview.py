@@ -64,10 +64,10 @@ def first_look(seed: int = 7):
     start = time.perf_counter()
     sheet = digit_sheet(seed)
     read = read_boxes(sheet.image, sheet.boxes)
-    right = sum(a == b for a, b in zip(read, sheet.labels))
+    right = sum(a == b for a, b in zip(read, sheet.labels, strict=False))
     fig, ax = plt.subplots(figsize=(8, 6))
     ax.imshow(cv2.cvtColor(sheet.image, cv2.COLOR_BGR2RGB))
-    for (x, y, w, h), digit, truth in zip(sheet.boxes, read, sheet.labels):
+    for (x, y, w, h), digit, truth in zip(sheet.boxes, read, sheet.labels, strict=False):
         colour = "tab:green" if digit == truth else "tab:red"
         ax.add_patch(plt.Rectangle((x, y), w, h, fill=False, edgecolor=colour, linewidth=1.5))
         ax.text(x, y - 3, str(digit), color=colour, fontsize=13, fontweight="bold")

@@ -214,7 +214,7 @@ def floor(graded: Path, tmp: Path, pairs, cores: int) -> dict:
     paths = {job: str(target / job[0] / job[1] / notebook_path(job[1]).name) for job in pairs}
     cpu, start = _machine_cpu(), time.perf_counter()
     with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
-        done = dict(zip(paths, pool.map(_bare, paths.values(), [job[1] for job in paths])))
+        done = dict(zip(paths, pool.map(_bare, paths.values(), [job[1] for job in paths]), strict=False))
     return {"seconds": time.perf_counter() - start, "cpu": _machine_cpu() - cpu,
             "per_notebook": {j: s for j, (s, _) in done.items()},
             "scores": {j: score for j, (_, score) in done.items()}}
@@ -451,7 +451,7 @@ def main() -> None:
             judge_figures(args.judge or assignments(), args.rounds)
         if args.sandbox is not None:
             sandbox_figures(args.sandbox or assignments(), args.rounds)
-        return
+        return None
     single_threaded()
     cores = os.cpu_count() or 1
     print(f"Machine: {describe_machine()}")
@@ -466,6 +466,7 @@ def main() -> None:
         results["costs"] = {f"{a}|{k}": list(s) for (a, k), s in costs.items()}
         args.json.write_text(json.dumps(results, indent=1))
     print(f"\n(benchmark process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    return None
 
 
 if __name__ == "__main__":

@@ -85,8 +85,10 @@ def expect_only_cell_lost(root: Path, results: dict, assignment: str, student: s
     cells = verdicts(root, student, assignment)
     assert [g for g, v in cells.items() if v["outcome"] != "passed"] == [grade_id]
     verdict = cells[grade_id]
-    assert verdict["outcome"] == "failed" and verdict["points"] == 0
-    assert verdict["diagnosis"].startswith(diagnosis) and diagnosis in verdict["message"]
+    assert verdict["outcome"] == "failed"
+    assert verdict["points"] == 0
+    assert verdict["diagnosis"].startswith(diagnosis)
+    assert diagnosis in verdict["message"]
     assert error_text(root, student, assignment, grade_id) == f"CheckFailed: {verdict['message']}"
 
 

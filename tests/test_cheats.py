@@ -142,7 +142,8 @@ def test_a_cheat_on_an_unsolved_notebook_scores_zero(graded, cheat):
     assert results[student].score == 0, results[student]
     verdicts = json.loads((course / "verdicts" / student / f"{ASSIGNMENT}.json").read_text())
     for cell in verdicts["cells"]:
-        assert cell["outcome"] != "passed" and cell["message"], cell
+        assert cell["outcome"] != "passed", cell
+        assert cell["message"], cell
     autograded = nbformat.read(course / "autograded" / student / ASSIGNMENT / "neurons.ipynb", as_version=4)
     graded_cells = [c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert all(o.output_type == "error" for c in graded_cells for o in c.outputs)
@@ -155,7 +156,8 @@ def test_a_mistake_costs_its_cell_and_the_feedback_diagnoses_it(graded):
     assert results["mistaken"].score == 8
     html = write_feedback([("mistaken", ASSIGNMENT)], root=course)[0].read_text()
     assert "The bias b is missing." in html
-    assert "answer(" not in html and "HIDDEN TESTS" not in html
+    assert "answer(" not in html
+    assert "HIDDEN TESTS" not in html
 
 
 def test_cells_that_sent_no_answers_are_named_in_a_note(graded):

@@ -43,10 +43,11 @@ def test_selfgrade_shows_core_and_stretch_apart(tmp_path, monkeypatch):
     nbformat.write(notebook, path)
     graded, report = selfgrade(path, workdir=tmp_path / "work")
     assert report.startswith("01-neurons: 10 / 12 points (core 10/10 · stretch 0/2) — the core is finished: done")
-    assert "✘ test_layer ⭐ stretch (0/2)" in report and "✔ test_xor (2/2)" in report
+    assert "✘ test_layer ⭐ stretch (0/2)" in report
+    assert "✔ test_xor (2/2)" in report
 
 
-@pytest.mark.parametrize("argv, message", [
+@pytest.mark.parametrize(("argv", "message"), [
     (["grade", "no-such-folder"], "does not exist: pass the folder or zip of submissions"),
     (["selfgrade", "essay.ipynb"], "is not a workshop notebook"),
     (["selfgrade", "neurons.ipynb"], "cannot read neurons.ipynb as a notebook"),
@@ -55,9 +56,11 @@ def test_bad_input_gets_one_line(argv, message, capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1
+    assert message in err
+    assert err.count("\n") == 1
 
 
 def test_console_script_help():
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "--help"], capture_output=True, text=True)
-    assert done.returncode == 0 and "selfgrade" in done.stdout
+    assert done.returncode == 0
+    assert "selfgrade" in done.stdout

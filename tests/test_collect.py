@@ -27,7 +27,7 @@ def _write(folder, files):
     return folder
 
 
-@pytest.mark.parametrize("raw, expected", [
+@pytest.mark.parametrize(("raw", "expected"), [
     ("ada", "ada"), ("ada-lovelace", "ada-lovelace"), ("lovelaceada_12345_67890", "lovelaceada"),
     ("lovelaceada_LATE_12345_67890", "lovelaceada"), ("Ada Lovelace", f"ada-lovelace-{_hash('Ada Lovelace')}"),
     ("Ada Lovelace_4242_assignsubmission_file_", f"ada-lovelace-{_hash('Ada Lovelace')}"),
@@ -79,14 +79,16 @@ def test_zip_entries_outside_the_zip_or_links_are_refused(tmp_path):
     problems = [p for _, p in found.problems]
     assert sum("leads outside the zip" in p for p in problems) == 2
     assert any("a link, not a file" in p for p in problems)
-    assert not (tmp_path / "evil_neurons.ipynb").exists() and not list(tmp_path.glob("**/evil*"))
+    assert not (tmp_path / "evil_neurons.ipynb").exists()
+    assert not list(tmp_path.glob("**/evil*"))
 
 
 def test_empty_and_invalid_files_are_reported(tmp_path):
     source = _write(tmp_path / "in", {"ada_neurons.ipynb": "", "bob_neurons.ipynb": "\x00\x01 not json"})
     found = collect(source, tmp_path / "submitted")
     problems = dict(found.problems)
-    assert "is empty" in problems["ada"] and "not a valid notebook" in problems["bob"]
+    assert "is empty" in problems["ada"]
+    assert "not a valid notebook" in problems["bob"]
 
 
 def test_one_folder_per_participant(tmp_path):

@@ -87,16 +87,18 @@ def test_stretch_tags_survive_the_release(assignment):
     release = {c["id"]: c for c in _read(assignment, RELEASE)["cells"]}
     for cell_id, cell in source.items():
         if _stretch(cell):
-            assert cell_id in release and _stretch(release[cell_id]), f"{assignment}:{cell_id} lost its stretch tag"
+            assert cell_id in release, f"{assignment}:{cell_id} lost its stretch tag"
+            assert _stretch(release[cell_id]), f"{assignment}:{cell_id} lost its stretch tag"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_each_stretch_run_opens_with_a_visible_label(assignment):
     cells = _read(assignment, RELEASE)["cells"]
-    for before, cell in zip([None, *cells], cells):
+    for before, cell in zip([None, *cells], cells, strict=False):
         if _stretch(cell) and (before is None or not _stretch(before)):
-            assert cell["cell_type"] == "markdown" and LABEL in _src(cell).splitlines()[0], \
-                f"{assignment}:{cell['id']} starts a stretch task without a '{LABEL}' heading"
+            unlabelled = f"{assignment}:{cell['id']} starts a stretch task without a '{LABEL}' heading"
+            assert cell["cell_type"] == "markdown", unlabelled
+            assert LABEL in _src(cell).splitlines()[0], unlabelled
 
 
 def _defined(cell):
@@ -130,7 +132,7 @@ def test_core_never_calls_a_stretch_function(assignment):
 def test_header_agrees_with_the_estimate(assignment):
     notebook = _read(assignment)
     stated, estimated = budget.header_minutes(notebook), budget.estimate(notebook)
-    for kind, said, computed in zip(("core", "stretch"), stated, estimated):
+    for kind, said, computed in zip(("core", "stretch"), stated, estimated, strict=False):
         assert budget.agrees(said, computed), f"{assignment}: header {kind} {said} min, estimate {computed:.0f} min"
 
 
@@ -152,9 +154,12 @@ def test_the_issue_examples_are_stretch_and_graded():
     activations, layers = graded("02-activations"), graded("04-layers")
     for grade_id in ("test_softsign", "test_sqnl", "test_prelu", "test_prelu_derivative"):
         assert activations[grade_id], grade_id
-    assert not activations["test_sigmoid"] and not activations["test_softmax"]
-    assert layers["test_more_kernels"] and layers["test_avg_pool2d"]
-    assert not layers["test_kernels"] and not layers["test_max_pool2d"]
+    assert not activations["test_sigmoid"]
+    assert not activations["test_softmax"]
+    assert layers["test_more_kernels"]
+    assert layers["test_avg_pool2d"]
+    assert not layers["test_kernels"]
+    assert not layers["test_max_pool2d"]
 
 
 def test_04_tells_the_story_06_continues():
@@ -191,19 +196,23 @@ def test_06_runs_a_learned_kernel_through_your_04_conv2d_layer():
     expected = np.maximum(cv2.filter2D(digit, -1, kernel, borderType=cv2.BORDER_CONSTANT), 0)
     solved = functions_of(notebook_path("04-layers", SOURCE))
     feature, computed = feature_map(kernel, digit, solved["conv2d_layer"])
-    assert computed == "your conv2d_layer of notebook 04" and np.allclose(feature, expected, atol=1e-5)
+    assert computed == "your conv2d_layer of notebook 04"
+    assert np.allclose(feature, expected, atol=1e-5)
     untouched = functions_of(notebook_path("04-layers", RELEASE))
     feature, computed = feature_map(kernel, digit, untouched["conv2d_layer"])
-    assert "NotImplementedError" in computed and np.allclose(feature, expected)
+    assert "NotImplementedError" in computed
+    assert np.allclose(feature, expected)
     assert functions_of(SOURCE / "no-such-notebook.ipynb") == {}
     cell = next(c for c in _read("06-pipeline")["cells"] if "learned_kernels" in _src(c))
-    assert 'functions_of("../04-layers/layers.ipynb")' in _src(cell) and "conv2d_layer" in _src(cell)
+    assert 'functions_of("../04-layers/layers.ipynb")' in _src(cell)
+    assert "conv2d_layer" in _src(cell)
 
 
 def test_01_opens_with_a_first_look_that_grading_skips():
     cells = _read("01-neurons", RELEASE)["cells"]
     first_code = next(c for c in cells if c["cell_type"] == "code")
-    assert "first_look" in _src(first_code) and "skip-execution" in first_code["metadata"]["tags"]
+    assert "first_look" in _src(first_code)
+    assert "skip-execution" in first_code["metadata"]["tags"]
 
 
 # ---------------------------------------------------------------- the estimator itself
@@ -230,7 +239,8 @@ def test_reference_lines_skip_blanks_and_comments():
     source = ("def f(x):\n    # ≈ 2 lines\n    ### BEGIN SOLUTION\n    # a comment\n\n"
               "    y = x\n    return y\n    ### END SOLUTION\n")
     [(start, region)] = budget.solution_regions(source)
-    assert start == 2 and budget.reference_lines(region) == 2
+    assert start == 2
+    assert budget.reference_lines(region) == 2
 
 
 def test_library_calls_are_found_in_order():
@@ -259,8 +269,10 @@ def test_estimate_follows_the_documented_formula():
 
 
 def test_tolerance_is_relative_with_a_floor():
-    assert budget.agrees(45, 60) and not budget.agrees(40, 60)
-    assert budget.agrees(0, 4) and not budget.agrees(0, 6)
+    assert budget.agrees(45, 60)
+    assert not budget.agrees(40, 60)
+    assert budget.agrees(0, 4)
+    assert not budget.agrees(0, 6)
 
 
 def test_workshop_budget_prints_estimate_beside_header(capsys):
@@ -268,4 +280,5 @@ def test_workshop_budget_prints_estimate_beside_header(capsys):
     out = capsys.readouterr().out
     for assignment in ASSIGNMENTS:
         assert f"| {assignment} |" in out
-    assert "softsign" in out and "stretch" in out
+    assert "softsign" in out
+    assert "stretch" in out

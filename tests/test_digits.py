@@ -34,8 +34,11 @@ def offline(monkeypatch):
 def test_digits_load_offline_as_float32_in_unit_range(offline):
     digits._mnist_5k.cache_clear()
     x, y = load_digits_28("train")
-    assert x.shape == (4000, 28, 28) and x.dtype == np.float32 and y.shape == (4000,)
-    assert x.min() == 0.0 and x.max() == 1.0
+    assert x.shape == (4000, 28, 28)
+    assert x.dtype == np.float32
+    assert y.shape == (4000,)
+    assert x.min() == 0.0
+    assert x.max() == 1.0
     assert np.array_equal(np.bincount(y), [400] * 10)
 
 
@@ -65,22 +68,29 @@ def test_augment_shifts_moves_each_digit_by_at_most_max_shift():
     x, y = load_digits_28("test")
     x, y = x[:50], y[:50]
     more, labels = augment_shifts(x, y, copies=2, max_shift=2, seed=1)
-    assert more.shape == (150, 28, 28) and np.array_equal(labels, np.tile(y, 3))
+    assert more.shape == (150, 28, 28)
+    assert np.array_equal(labels, np.tile(y, 3))
     assert np.array_equal(more[:50], x)
-    for original, copy in zip(np.tile(x, (2, 1, 1)), more[50:]):
+    for original, copy in zip(np.tile(x, (2, 1, 1)), more[50:], strict=False):
         padded = np.pad(original, 2)
         assert any(np.array_equal(copy, padded[a:a + 28, b:b + 28]) for a in range(5) for b in range(5))
 
 
 def test_digit_sheet_is_seeded_and_consistent():
     sheet = digit_sheet(7)
-    assert sheet.image.shape == (480, 640, 3) and sheet.image.dtype == np.uint8
+    assert sheet.image.shape == (480, 640, 3)
+    assert sheet.image.dtype == np.uint8
     assert len(sheet.labels) == len(sheet.boxes) == 24
     assert all(isinstance(d, int) and 0 <= d <= 9 for d in sheet.labels)
-    assert np.array_equal(sheet.image, digit_sheet(7).image) and sheet.labels == digit_sheet(7).labels
+    assert np.array_equal(sheet.image, digit_sheet(7).image)
+    assert sheet.labels == digit_sheet(7).labels
     assert not np.array_equal(sheet.image, digit_sheet(8).image)
     for x, y, w, h in sheet.boxes:
-        assert 0 <= x and 0 <= y and x + w <= 640 and y + h <= 480 and 15 <= h <= 80
+        assert x >= 0
+        assert y >= 0
+        assert x + w <= 640
+        assert y + h <= 480
+        assert 15 <= h <= 80
 
 
 def test_digit_sheet_boxes_are_in_reading_order():
@@ -89,7 +99,7 @@ def test_digit_sheet_boxes_are_in_reading_order():
         rows = [boxes[i:i + 5] for i in range(0, 15, 5)]
         for row in rows:
             assert [b[0] for b in row] == sorted(b[0] for b in row)
-        for upper, lower in zip(rows, rows[1:]):
+        for upper, lower in zip(rows, rows[1:], strict=False):
             assert max(b[1] + b[3] / 2 for b in upper) < min(b[1] + b[3] / 2 for b in lower)
 
 
@@ -101,9 +111,11 @@ def test_digit_sheet_draws_held_out_digits():
 
 def test_blank_sheet_and_other_sizes():
     blank = digit_sheet(3, rows=0)
-    assert blank.labels == [] and blank.boxes == []
+    assert blank.labels == []
+    assert blank.boxes == []
     small = digit_sheet(3, rows=2, cols=3, size=(240, 320))
-    assert small.image.shape == (240, 320, 3) and len(small.boxes) == 6
+    assert small.image.shape == (240, 320, 3)
+    assert len(small.boxes) == 6
 
 
 def test_digit_sheet_speed():
@@ -114,7 +126,8 @@ def test_digit_sheet_speed():
 
 
 def test_scoring_helpers():
-    assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0 and iou((0, 0, 10, 10), (20, 20, 5, 5)) == 0.0
+    assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
+    assert iou((0, 0, 10, 10), (20, 20, 5, 5)) == 0.0
     assert match_boxes([(21, 20, 10, 10), (0, 0, 10, 10)], [(0, 0, 10, 10), (50, 50, 5, 5)]) == [1, None]
     assert reading_accuracy([1, 2, 3, 4], [1, 2, 3, 4]) == 1.0
     assert reading_accuracy([1, 2, 3, 4], [1, 2, 4]) == 0.75
@@ -133,14 +146,17 @@ def test_local_mnist_from_npz_and_idx(tmp_path):
     images, labels = rng.integers(0, 256, (3, 28, 28), dtype=np.uint8), np.array([5, 0, 4], np.uint8)
     np.savez(tmp_path / "mnist.npz", x_train=images, y_train=labels, x_test=images[:1], y_test=labels[:1])
     x, y = load_local_digits(tmp_path / "mnist.npz")
-    assert x.dtype == np.float32 and np.allclose(x * 255, images) and y.tolist() == [5, 0, 4]
+    assert x.dtype == np.float32
+    assert np.allclose(x * 255, images)
+    assert y.tolist() == [5, 0, 4]
     assert load_local_digits(tmp_path / "mnist.npz", "test")[0].shape == (1, 28, 28)
     folder = tmp_path / "fashion"
     folder.mkdir()
     _idx(folder / "t10k-images-idx3-ubyte.gz", images)
     _idx(folder / "t10k-labels-idx1-ubyte.gz", labels)
     x, y = load_local_digits(folder, "test")
-    assert np.allclose(x * 255, images) and y.tolist() == [5, 0, 4]
+    assert np.allclose(x * 255, images)
+    assert y.tolist() == [5, 0, 4]
 
 
 def test_fer2013_from_csv(tmp_path):
@@ -148,27 +164,33 @@ def test_fer2013_from_csv(tmp_path):
     rows = [f"3,{pixels},Training", f"6,{pixels},PublicTest", f"0,{pixels},Training"]
     (tmp_path / "fer2013.csv").write_text("emotion,pixels,Usage\n" + "\n".join(rows) + "\n")
     x, y = load_fer2013(tmp_path / "fer2013.csv")
-    assert x.shape == (2, 48, 48) and x.dtype == np.float32 and y.tolist() == [3, 0]
+    assert x.shape == (2, 48, 48)
+    assert x.dtype == np.float32
+    assert y.tolist() == [3, 0]
     assert np.allclose(x, 7 / 255)
     assert load_fer2013(tmp_path / "fer2013.csv", "val")[1].tolist() == [6]
 
 
-@pytest.mark.parametrize("load, url", [(load_local_digits, digits.MNIST_URL), (load_fer2013, "kaggle.com")])
+@pytest.mark.parametrize(("load", "url"), [(load_local_digits, digits.MNIST_URL), (load_fer2013, "kaggle.com")])
 def test_missing_file_says_how_to_get_it(tmp_path, load, url):
     with pytest.raises(FileNotFoundError) as missing:
         load(tmp_path / "nowhere.file")
     message = str(missing.value)
-    assert "\n" not in message and "download it from" in message and url in message
+    assert "\n" not in message
+    assert "download it from" in message
+    assert url in message
 
 
 def test_validation_split_is_stratified_disjoint_and_seeded():
     x, y = load_digits_28("train")
     x_fit, y_fit, x_val, y_val = validation_split(x, y, fraction=0.1, seed=0)
-    assert len(y_fit) == 3600 and len(y_val) == 400
+    assert len(y_fit) == 3600
+    assert len(y_val) == 400
     assert np.array_equal(np.bincount(y_val), [40] * 10)
     assert not {a.tobytes() for a in x_fit} & {a.tobytes() for a in x_val}
     again = validation_split(x, y, fraction=0.1, seed=0)
-    assert np.array_equal(again[2], x_val) and np.array_equal(again[3], y_val)
+    assert np.array_equal(again[2], x_val)
+    assert np.array_equal(again[3], y_val)
     assert not np.array_equal(validation_split(x, y, fraction=0.1, seed=1)[2], x_val)
     # the reason for the split: Keras' validation_split would take the last tenth, one class only
     assert len(set(y[-400:].tolist())) == 1
@@ -177,14 +199,20 @@ def test_validation_split_is_stratified_disjoint_and_seeded():
 def test_challenge_sheets_are_harder_sheets_of_held_out_digits():
     sheet = challenge_sheet(5)
     rows, cols = digits.CHALLENGE["rows"], digits.CHALLENGE["cols"]
-    assert sheet.image.shape == (*digits.CHALLENGE["size"], 3) and sheet.image.dtype == np.uint8
+    assert sheet.image.shape == (*digits.CHALLENGE["size"], 3)
+    assert sheet.image.dtype == np.uint8
     assert len(sheet.labels) == len(sheet.boxes) == rows * cols > 24
-    assert np.array_equal(sheet.image, challenge_sheet(5).image) and sheet.labels == challenge_sheet(5).labels
+    assert np.array_equal(sheet.image, challenge_sheet(5).image)
+    assert sheet.labels == challenge_sheet(5).labels
     plain = digit_sheet(5, rows, cols, digits.CHALLENGE["size"])
     assert plain.labels == sheet.labels  # the same held-out digits, drawn harder
     assert not np.array_equal(plain.image, sheet.image)
     for x, y, w, h in sheet.boxes:
-        assert 0 <= x and 0 <= y and x + w <= sheet.image.shape[1] and y + h <= sheet.image.shape[0] and h >= 12
+        assert x >= 0
+        assert y >= 0
+        assert x + w <= sheet.image.shape[1]
+        assert y + h <= sheet.image.shape[0]
+        assert h >= 12
     # the second shadow and dimmer light: the paper is darker and less even than on a plain sheet
     paper = [cv2.cvtColor(s.image, cv2.COLOR_BGR2GRAY)[::8, ::8] for s in (plain, sheet)]
     assert np.percentile(paper[1], 50) < np.percentile(paper[0], 50)
@@ -205,7 +233,7 @@ def test_training_curves_draw_training_and_validation_for_each_metric():
     history = SimpleNamespace(history={"loss": [1.0, 0.5, 0.3], "accuracy": [0.6, 0.8, 0.9],
                                        "val_loss": [0.8, 0.5, 0.4], "val_accuracy": [0.7, 0.85, 0.88]})
     figure = plots.training_curves(history)
-    for ax, metric in zip(figure.axes, ("loss", "accuracy")):
+    for ax, metric in zip(figure.axes, ("loss", "accuracy"), strict=False):
         lines = {line.get_label(): line for line in ax.get_lines()}
         assert {"training", "validation"} <= set(lines)
         assert list(lines["validation"].get_ydata()) == history.history[f"val_{metric}"]

@@ -52,7 +52,8 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
     outbound = exchange / COURSE_ID / "outbound" / "01-neurons"
     assert f"released 01-neurons to the exchange: {outbound}" in out
     released = (outbound / "neurons.ipynb").read_text()
-    assert "raise NotImplementedError()" in released and "BEGIN SOLUTION" not in released
+    assert "raise NotImplementedError()" in released
+    assert "BEGIN SOLUTION" not in released
 
     listed = participant("ada-lovelace", exchange, tmp_path / "ada", "List")
     assert [(a["course_id"], a["assignment_id"], a["status"]) for a in listed] == [
@@ -77,8 +78,10 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
     import re
     rows = {line.split()[0]: line for line in table.splitlines() if line.strip()}
     # the total last (then core and stretch apart where 01 has stretch tasks); ✔ where the core is done
-    assert "✔" in rows["ada-lovelace"] and re.search(r"  12/12( \(core [^)]*\))?$", rows["ada-lovelace"]), table
-    assert "✔" not in rows["grace-hopper"] and re.search(r"  0/12( \(core [^)]*\))?$", rows["grace-hopper"]), table
+    assert "✔" in rows["ada-lovelace"], table
+    assert re.search(r"  12/12( \(core [^)]*\))?$", rows["ada-lovelace"]), table
+    assert "✔" not in rows["grace-hopper"], table
+    assert re.search(r"  0/12( \(core [^)]*\))?$", rows["grace-hopper"]), table
     # nbgrader's collect kept each submission's timestamp beside the notebook it graded
     for student in ("ada-lovelace", "grace-hopper"):
         assert (course / "submitted" / student / "01-neurons" / "timestamp.txt").exists()
@@ -87,7 +90,8 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
     elsewhere = tmp_path / "elsewhere.db"
     again = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30",
                      "--db", f"sqlite:///{elsewhere}", "--jobs", "1", "--force")
-    assert elsewhere.exists() and again == table
+    assert elsewhere.exists()
+    assert again == table
 
     # feedback back through the exchange: each participant fetches their own, hidden tests removed
     out = workshop(course, "feedback", "--exchange", "--exchange-dir", str(exchange))
@@ -97,17 +101,21 @@ def test_release_fetch_submit_collect_grade(course, tmp_path):
         fetched = list((tmp_path / student / "01-neurons" / "feedback").glob("*/neurons.html"))
         assert len(fetched) == 1, fetched
         html = fetched[0].read_text()
-        assert score in html and "BEGIN HIDDEN TESTS" not in html and "answer(" not in html
+        assert score in html
+        assert "BEGIN HIDDEN TESTS" not in html
+        assert "answer(" not in html
     # one participant's broken files cost only their own feedback
     (course / "autograded" / "grace-hopper" / "01-neurons" / "timestamp.txt").unlink()
     out = workshop(course, "feedback", "--exchange", "--exchange-dir", str(exchange))
-    assert "released 1 feedback reports" in out and "not released: grace-hopper / 01-neurons: " in out, out
+    assert "released 1 feedback reports" in out, out
+    assert "not released: grace-hopper / 01-neurons: " in out, out
 
 
 def test_grade_from_an_empty_exchange_is_one_line(tmp_path, capsys):
     assert main(["grade", "--from-exchange", "--exchange-dir", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
-    assert f"no course {COURSE_ID} in the exchange" in err and err.count("\n") == 1
+    assert f"no course {COURSE_ID} in the exchange" in err
+    assert err.count("\n") == 1
 
 
 def test_grade_needs_submissions_or_the_exchange(capsys):
@@ -134,13 +142,15 @@ def test_late_work_loses_ten_percent_per_started_day_by_the_servers_clock(course
     (submission / "timestamp.txt").chmod(0o644)
     (submission / "timestamp.txt").write_text("2020-01-01 00:00:00.000000 UTC")
     table = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30")
-    assert "refused: " in table and "its timestamp.txt says 2020-01-01 00:00:00 UTC" in table, table
+    assert "refused: " in table, table
+    assert "its timestamp.txt says 2020-01-01 00:00:00 UTC" in table, table
     assert "the server's time counts" in (course / "exchange-refused.log").read_text()
     with Gradebook(gradebook_url(course)) as gb:
         graded = gb.find_submission("01-neurons", "ada-lovelace")
         assert 3500 < graded.total_seconds_late < 3700, graded.total_seconds_late
         # nbgrader keeps the raw score and the penalty apart; its export subtracts one from the other
-        assert graded.score == pytest.approx(12) and graded.late_submission_penalty == pytest.approx(1.2)
+        assert graded.score == pytest.approx(12)
+        assert graded.late_submission_penalty == pytest.approx(1.2)
 
 
 def test_the_penalty_per_started_day():
@@ -240,7 +250,8 @@ def test_a_participant_can_neither_read_nor_forge_the_exchange(hub_class):
         # name, and one back-dated by editing its own timestamp.txt
         _fetch_and_submit(attacker, config, student=victim)
         forged = [p.name for p in inbound.iterdir() if p.name.startswith(victim + "+") and p != theirs]
-        assert len(forged) == 1 and (inbound / forged[0]).stat().st_uid == pwd.getpwnam(attacker).pw_uid
+        assert len(forged) == 1
+        assert (inbound / forged[0]).stat().st_uid == pwd.getpwnam(attacker).pw_uid
         own = next(p for p in inbound.iterdir() if p.name.startswith(attacker + "+"))
         _as(attacker, config, f"import os; p = {str(own / 'timestamp.txt')!r}; os.chmod(p, 0o600); "
                               "open(p, 'w').write('2020-01-01 00:00:00.000000 UTC')")
@@ -248,7 +259,8 @@ def test_a_participant_can_neither_read_nor_forge_the_exchange(hub_class):
 
         table = workshop(course, "grade", "--from-exchange", "--exchange-dir", str(exchange), "--timeout", "30")
         rows = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line.strip()}
-        assert rows[victim] == ["12/12", "✔", "1/1", "12/12"] and rows[attacker] == ["0/12", "0/1", "0/12"], table
+        assert rows[victim] == ["12/12", "✔", "1/1", "12/12"], table
+        assert rows[attacker] == ["0/12", "0/1", "0/12"], table
         log = (course / "exchange-refused.log").read_text()
         assert f"{forged[0]}: submitted under the name {victim!r} by the Unix user {attacker!r}; not collected" in log
         assert f"{own.name}: its timestamp.txt says 2020-01-01 00:00:00 UTC" in log, log
@@ -265,7 +277,8 @@ def test_a_participant_can_neither_read_nor_forge_the_exchange(hub_class):
         done = unix_users.nbgrader(victim, config, "fetch_feedback", "01-neurons")
         assert done.returncode == 0, done.stderr
         mine = list((Path(pwd.getpwnam(victim).pw_dir) / "01-neurons" / "feedback").glob("*/neurons.html"))
-        assert len(mine) == 1 and "Score: 12.0 / 12.0" in mine[0].read_text()
+        assert len(mine) == 1
+        assert "Score: 12.0 / 12.0" in mine[0].read_text()
         assert _tree(theirs) == before
 
 

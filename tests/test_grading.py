@@ -55,10 +55,12 @@ def test_bad_files_are_reported_one_line_each(graded_class):
     assert results["bobby-tables"].notes == [], "the invalid file already explains the missing grade"
     table = score_table(list(results.values()), found)
     core = results["ada-lovelace"].standing
-    assert core.done and core.core + core.stretch == MAX
+    assert core.done
+    assert core.core + core.stretch == MAX
     assert re.search(rf"ada-lovelace +{core.core:g}/{core.core_max:g}( · {core.stretch:g}/{core.stretch_max:g})? ✔ ",
                      table), "core · stretch, and ✔: done"
-    assert "not a valid notebook" in table and "core done" in table
+    assert "not a valid notebook" in table
+    assert "core done" in table
 
 
 def test_feedback_shows_messages_not_hidden_tests(graded_class):
@@ -67,8 +69,10 @@ def test_feedback_shows_messages_not_hidden_tests(graded_class):
     assert len(paths) == 4
     for path in paths:
         html = path.read_text()
-        assert "HIDDEN TESTS" not in html and "hidden." not in html
-        assert "autograder" not in html and "checking.py" not in html, "a traceback through checking code"
+        assert "HIDDEN TESTS" not in html
+        assert "hidden." not in html
+        assert "autograder" not in html, "a traceback through checking code"
+        assert "checking.py" not in html, "a traceback through checking code"
     assert "is not implemented yet" in (course / "feedback/alan-turing/01-neurons/neurons.html").read_text()
 
 
@@ -77,15 +81,19 @@ def test_export_and_overview(graded_class):
     nbgrader = steps.api(course)
     rows = list(csv.DictReader(steps.export(nbgrader, course / "grades.csv").open()))
     scores = {row["student_id"]: float(row["raw_score"]) for row in rows}
-    assert scores["ada-lovelace"] == MAX and scores["alan-turing"] == 0
+    assert scores["ada-lovelace"] == MAX
+    assert scores["alan-turing"] == 0
     assert all(float(row["seconds_late"]) == 0 for row in rows), "no deadline set: on time, a number in every row"
     done = {row["student_id"]: row["core_done"] for row in rows}
-    assert done["ada-lovelace"] == "1" and done["alan-turing"] == "0" and done["bobby-tables"] == "0"
+    assert done["ada-lovelace"] == "1"
+    assert done["alan-turing"] == "0"
+    assert done["bobby-tables"] == "0"
     assert float(next(r for r in rows if r["student_id"] == "ada-lovelace")["core_score"]) + float(
         next(r for r in rows if r["student_id"] == "ada-lovelace")["stretch_score"]) == MAX
     with nbgrader.gradebook as gb:
         text = overview(gb)
-    assert "test_weighted_sum" in text and "full" in text
+    assert "test_weighted_sum" in text
+    assert "full" in text
 
 
 def test_infinite_loop_costs_only_its_cells(course, tmp_path):
@@ -99,8 +107,10 @@ def test_infinite_loop_costs_only_its_cells(course, tmp_path):
     assert any("timed out" in note for note in result.notes)
     (html,) = write_feedback([("ada", "01-neurons")], root=course)
     text = html.read_text()
-    assert "weighted_sum" in text and "timed out after 5 s" in text, "the feedback names the cell that timed out"
-    assert "HIDDEN TESTS" not in text and "autograder" not in text, "a traceback quoted the hidden tests"
+    assert "weighted_sum" in text, "the feedback names the cell that timed out"
+    assert "timed out after 5 s" in text, "the feedback names the cell that timed out"
+    assert "HIDDEN TESTS" not in text, "a traceback quoted the hidden tests"
+    assert "autograder" not in text, "a traceback quoted the hidden tests"
 
 
 def test_tensorflow_import_costs_nothing(course, tmp_path):
@@ -169,4 +179,5 @@ def test_edited_test_cell_is_graded_with_the_original(course, tmp_path):
 
 def test_json_that_is_no_notebook_is_reported(course, tmp_path):
     result = _grade_one(course, tmp_path, '{"hello": "world"}')
-    assert result.score is None and result.notes[0].startswith("could not be graded")
+    assert result.score is None
+    assert result.notes[0].startswith("could not be graded")

@@ -359,7 +359,8 @@ def test_nothing_escaped(graded):
                  Path("/tmp"), Path("/root")):
         assert not (path / f"hacked-{TOKEN}").exists(), path
     assert graded.listener.connections == 0
-    assert _processes(b"sleep\x004242") == [] and _processes(b"sleep\x003601") == [], "a child outlived its kernel"
+    assert _processes(b"sleep\x004242") == [], "a child outlived its kernel"
+    assert _processes(b"sleep\x003601") == [], "a child outlived its kernel"
     assert _processes(f"{graded.kernels}/workshop-kernel-".encode()) == [], "a kernel outlived its notebook"
     assert sorted(graded.kernels.iterdir()) == [], "a workspace or a kernel's runtime folder outlived its notebook"
     assert f"noise-{TOKEN}" not in graded.stderr + graded.stdout, "a kernel's stderr reached the terminal"
@@ -369,14 +370,16 @@ def test_output_is_capped_before_saving(graded):
     student = student_id("huge-output")
     notebook = graded.course / "autograded" / student / "01-neurons" / "neurons.ipynb"
     feedback = graded.course / "feedback" / student / "01-neurons" / "neurons.html"
-    assert notebook.stat().st_size < 1_000_000 and feedback.stat().st_size < 2_000_000
+    assert notebook.stat().st_size < 1_000_000
+    assert feedback.stat().st_size < 2_000_000
     assert "more characters of output not kept by the grader" in notebook.read_text()
     assert graded.course.joinpath("autograded", student_id("many-prints"), "01-neurons",
                                   "neurons.ipynb").stat().st_size < 1_000_000
 
 
 def test_names_are_shown_as_submitted(graded):
-    assert "Zoë Ångström (2)  " in graded.stdout and "Zoé Ångström (2)  " in graded.stdout
+    assert "Zoë Ångström (2)  " in graded.stdout
+    assert "Zoé Ångström (2)  " in graded.stdout
     assert student_id("Zoë Ångström (2)") != student_id("Zoé Ångström (2)")
     export = {row["student_id"]: row for row in graded.export.values()}
     row = export[student_id("Zoë Ångström (2)")]

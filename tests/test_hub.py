@@ -71,10 +71,11 @@ def class_hub(template_course):
     hub_process = None
     try:
         config, passwords = hub.setup(base / "class.csv", state, instructor, root=course, port=port)
-        assert set(passwords) == {instructor, *names} and all(passwords.values())
+        assert set(passwords) == {instructor, *names}
+        assert all(passwords.values())
         workshop(course, "release", "01-neurons", "--exchange", "--exchange-dir", str(state / "exchange"),
                  "--due", "2099-01-01 00:00")
-        log = open(base / "hub.log", "w")
+        log = open(base / "hub.log", "w")  # noqa: SIM115 - the hub writes to it until the fixture ends
         hub_process = subprocess.Popen(hub.command(config), cwd=state, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         _wait(lambda: _get(f"{url}/hub/login") == 200, 60, base / "hub.log")
@@ -252,11 +253,13 @@ def test_the_whole_cycle_through_the_hub(class_hub):
     for participant, score in ((ada, browser_score.split("/")[0]), (grace, "12"), (alan, "12")):
         participant.action("fetch_feedback")
         html = participant.feedback()
-        assert f"Score: {float(score)} / 12.0" in html and "BEGIN HIDDEN TESTS" not in html
+        assert f"Score: {float(score)} / 12.0" in html
+        assert "BEGIN HIDDEN TESTS" not in html
     # the instructor's own server has nbgrader's formgrader on the course, its gradebook included
     teacher = Participant(class_hub, class_hub["instructor"])
     done = teacher.session.get(f"{teacher.server}/formgrader/api/assignments")
-    assert done.status_code == 200 and "01-neurons" in done.text, (done.status_code, done.text[:300])
+    assert done.status_code == 200, (done.status_code, done.text[:300])
+    assert "01-neurons" in done.text, (done.status_code, done.text[:300])
     # from a participant's own server: their file API stops at their home, the exchange's submissions are
     # not theirs to open (tests/test_exchange.py attacks the exchange from a participant's Unix user in full)
     for path in (f"../{names[1]}/01-neurons/neurons.ipynb", "../../" + str(class_hub["course"] / "gradebook.db")):
@@ -281,8 +284,11 @@ def test_a_class_list_gives_unix_names(tmp_path):
 def test_the_hubs_config_keeps_to_localhost_and_the_participants_lab(tmp_path):
     config = hub.write_config(tmp_path, ["ada-lovelace"], "teacher", root=tmp_path / "course", port=8123)
     text = config.read_text()
-    assert 'c.JupyterHub.ip = "127.0.0.1"' in text and 'c.JupyterHub.hub_ip = "127.0.0.1"' in text
-    assert "LocalProcessSpawner" in text and 'authenticator_class = "pam"' in text
+    assert 'c.JupyterHub.ip = "127.0.0.1"' in text
+    assert 'c.JupyterHub.hub_ip = "127.0.0.1"' in text
+    assert "LocalProcessSpawner" in text
+    assert 'authenticator_class = "pam"' in text
     assert oct(config.stat().st_mode & 0o777) == "0o600"
     participant = (tmp_path / "jupyter" / "nbgrader_config.py").read_text()
-    assert "autograder.hub_submit.PrivateSubmit" in participant and str(tmp_path / "exchange") in participant
+    assert "autograder.hub_submit.PrivateSubmit" in participant
+    assert str(tmp_path / "exchange") in participant

@@ -46,7 +46,8 @@ def test_kill_9_mid_class_leaves_a_consistent_gradebook(course, tmp_path):
         if second.exists() and kernels:
             break
         time.sleep(0.1)
-    assert grader.poll() is None and kernels, "grading ended before it could be interrupted"
+    assert grader.poll() is None, "grading ended before it could be interrupted"
+    assert kernels, "grading ended before it could be interrupted"
     time.sleep(1)  # bob's kernel is running his notebook
     grader.send_signal(signal.SIGKILL)
     grader.wait()
@@ -95,10 +96,13 @@ def test_checks_after_a_timed_out_or_dead_cell_say_so(course, tmp_path):
     ada, bob, cy = (verdicts(course, s, "01-neurons") for s in ("ada", "bob", "cy"))
 
     # ada: `neuron` never got defined; its check says why instead of quoting the kernel's NameError
-    assert results["ada"].score == 8 and "cell(s) neuron timed out after 3 s" in results["ada"].notes
+    assert results["ada"].score == 8
+    assert "cell(s) neuron timed out after 3 s" in results["ada"].notes
     said = ada["test_neuron"]["message"]
-    assert said.startswith("Not graded: the cell defining `neuron` (In [") and "timed out after 3 s" in said, said
-    assert "NameError" not in said and ada["test_neuron"]["points"] == 0
+    assert said.startswith("Not graded: the cell defining `neuron` (In ["), said
+    assert "timed out after 3 s" in said, said
+    assert "NameError" not in said
+    assert ada["test_neuron"]["points"] == 0
     assert error_text(course, "ada", "01-neurons", "test_neuron") == f"CheckFailed: {said}"
     assert "`neuron` is not defined because the cell defining `neuron`" in ada["test_xor"]["message"]
     assert ada["test_xor"]["message"].endswith("timed out after 3 s. Make that cell finish faster (an endless "
@@ -106,10 +110,12 @@ def test_checks_after_a_timed_out_or_dead_cell_say_so(course, tmp_path):
     assert all(v["outcome"] == "passed" for g, v in ada.items() if g not in ("test_neuron", "test_xor"))
 
     # bob: the kernel died in `neuron`; every check after it says the kernel stopped there
-    assert results["bob"].score == 2 and bob["test_weighted_sum"]["outcome"] == "passed"
+    assert results["bob"].score == 2
+    assert bob["test_weighted_sum"]["outcome"] == "passed"
     for grade_id, verdict in bob.items():
         if grade_id != "test_weighted_sum":
-            assert verdict["outcome"] == "unanswered" and verdict["points"] == 0
+            assert verdict["outcome"] == "unanswered"
+            assert verdict["points"] == 0
             assert verdict["message"].startswith("Not graded: the kernel stopped while running the cell defining "
                                                  "`neuron` (the last cell that ran): the notebook ended the kernel "
                                                  "(exit code 1). This check never ran."), verdict["message"]
@@ -124,7 +130,8 @@ def test_checks_after_a_timed_out_or_dead_cell_say_so(course, tmp_path):
     assert "CheckFailed: Not graded: the cell defining `neuron`" in pages["ada"]
     assert "this cell ran longer than the 3 s the grader allows it, and was stopped" in pages["ada"]
     assert "CheckFailed: Not graded: the kernel stopped while running" in pages["bob"]
-    assert "not defined" not in pages["bob"] and "HIDDEN TESTS" not in pages["ada"] + pages["bob"]
+    assert "not defined" not in pages["bob"]
+    assert "HIDDEN TESTS" not in pages["ada"] + pages["bob"]
 
 
 def _text(page: str) -> str:

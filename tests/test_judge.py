@@ -24,7 +24,8 @@ def test_data_travels_unchanged(value):
     back = wire.loads(wire.dumps(value))
     assert type(back) is type(value)
     if isinstance(value, np.ndarray):
-        assert back.dtype == value.dtype and np.array_equal(back, value)
+        assert back.dtype == value.dtype
+        assert np.array_equal(back, value)
     elif isinstance(value, float) and np.isnan(value):
         assert np.isnan(back)
     elif not isinstance(value, (list, dict)):
@@ -37,8 +38,10 @@ def test_anything_else_travels_as_its_type_name_only():
             return True
     view = np.zeros(3).view(type("Sub", (np.ndarray,), {}))
     back = wire.loads(wire.dumps([Always(1.0), object(), np.array(["a"]), view]))
-    assert isinstance(back[0], wire.Opaque) and "Always" in back[0].type_name
-    assert isinstance(back[1], wire.Opaque) and isinstance(back[2], wire.Opaque)
+    assert isinstance(back[0], wire.Opaque)
+    assert "Always" in back[0].type_name
+    assert isinstance(back[1], wire.Opaque)
+    assert isinstance(back[2], wire.Opaque)
     assert type(back[3]) is np.ndarray
 
 
@@ -48,7 +51,7 @@ def _npz(**arrays):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("data, reason", [
+@pytest.mark.parametrize(("data", "reason"), [
     (b"not a zip", "not a file of answers"),
     (_npz(x=np.zeros(2)), "no tree"),
     (_npz(tree=np.array(json.dumps({"$array": "a9"}))), "unexpected element"),
@@ -137,7 +140,8 @@ def test_a_check_after_a_timed_out_cell_names_it_not_the_name_error(tmp_path):
     assert verdicts["test_neuron"]["message"] == (
         "Not graded: the cell defining `neuron` (In [4] above) timed out after 20 s, so this check had nothing to "
         "run. Make that cell finish faster (an endless loop?) and grade again.")
-    assert verdicts["test_neuron"]["outcome"] == "unanswered" and verdicts["test_neuron"]["points"] == 0
+    assert verdicts["test_neuron"]["outcome"] == "unanswered"
+    assert verdicts["test_neuron"]["points"] == 0
     # a name the timed-out cell does not define: the kernel's own error is still the reason
     assert verdicts["test_xor"]["message"].endswith("NameError: name 'xor' is not defined")
 
@@ -154,7 +158,8 @@ def test_the_checks_after_a_dead_kernel_say_it_stopped(tmp_path):
 def test_defined_names_are_what_a_cell_binds_at_its_top_level():
     names = defined_names("import numpy as np\n%time x = 1\nA, (b, c) = 1, (2, 3)\nfor i in []:\n    pass\n"
                           "def f(y):\n    z = y\nclass K: pass\n[q for q in 'ab']")
-    assert names[:2] == ["f", "K"] and set(names) == {"f", "K", "np", "A", "b", "c", "i"}
+    assert names[:2] == ["f", "K"]
+    assert set(names) == {"f", "K", "np", "A", "b", "c", "i"}
     assert defined_names("def broken(:") == []
 
 
@@ -171,7 +176,7 @@ def test_honest_answers_pass(tmp_path):
     assert verdicts["test_weighted_sum"]["points"] == 1
 
 
-@pytest.mark.parametrize("changes, reason", [
+@pytest.mark.parametrize(("changes", "reason"), [
     ({"token": "0" * 32}, "not written for this grading run"),
     ({"grade_id": "test_xor"}, "not written for this grading run"),
     ({"answers": []}, "do not match the grader's questions"),
@@ -198,7 +203,8 @@ def test_questions_differ_between_grading_runs(tmp_path):
     first = questions.ask("01-neurons", 1)["test_layer"][5]["args"][0]
     again = questions.ask("01-neurons", 1)["test_layer"][5]["args"][0]
     other = questions.ask("01-neurons", 2)["test_layer"][5]["args"][0]
-    assert np.array_equal(first, again) and not np.array_equal(first, other)
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
 
 
 def test_the_participant_package_imports_nothing_of_the_grader():

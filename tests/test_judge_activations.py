@@ -51,11 +51,13 @@ def test_the_overflow_advice_reaches_the_feedback_and_costs_sigmoid_only(graded)
     (html,) = write_feedback([("naive", ASSIGNMENT)], root=root)
     text = html.read_text()
     assert "exp(1000) overflows: exponentiate only -|x|" in text
-    assert "answer(" not in text and "HIDDEN TESTS" not in text
+    assert "answer(" not in text
+    assert "HIDDEN TESTS" not in text
 
 
 def test_grading_is_headless(graded):
     """The kernel draws with Agg: the 16 figures of 02 cost nothing to render into the graded notebook."""
     root, _ = graded
     text = (root / "autograded" / "solved" / ASSIGNMENT / "activations.ipynb").read_text()
-    assert '"execution_count": ' in text and "image/png" not in text
+    assert '"execution_count": ' in text
+    assert "image/png" not in text

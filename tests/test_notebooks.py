@@ -65,7 +65,8 @@ def test_committed_without_outputs(assignment, root):
     notebook = json.loads(notebook_path(assignment, root).read_text())
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
+            assert cell["outputs"] == []
+            assert cell["execution_count"] is None
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -79,10 +80,12 @@ def test_nbgrader_metadata(assignment):
             continue
         where = f"{assignment}:{meta['grade_id']}"
         if meta.get("solution"):
-            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source, where
+            assert "### BEGIN SOLUTION" in cell.source, where
+            assert "### END SOLUTION" in cell.source, where
             assert not meta.get("grade"), f"{where}: solution cells are not graded themselves"
         if meta.get("grade"):
-            assert meta["locked"] and meta["points"] > 0, where
+            assert meta["locked"], where
+            assert meta["points"] > 0, where
             hidden = re.match(r"### BEGIN HIDDEN TESTS\nfrom course\.answers import answer\n"
                               rf"answer\(\"{meta['grade_id']}\"(, [^\n]+)?\)\n### END HIDDEN TESTS\n", cell.source)
             assert hidden, f"{where}: a test cell opens with a hidden region answering for its own grade id"
@@ -96,7 +99,7 @@ def test_release_has_no_solutions_or_hidden_tests(assignment):
         assert secret not in text
     source = nbformat.read(notebook_path(assignment), as_version=4)
     released = nbformat.read(notebook_path(assignment, RELEASE), as_version=4)
-    for cell, before in zip(released.cells, source.cells):
+    for cell, before in zip(released.cells, source.cells, strict=False):
         if cell.metadata.get("nbgrader", {}).get("solution"):
             inside = before.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
             solution_lines = {line.strip() for line in inside.splitlines() if line.strip()}

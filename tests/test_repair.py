@@ -39,7 +39,8 @@ def test_a_duplicated_solution_cell_runs_as_plain_code(tmp_path):
     cell = _cell(nb, "xor")
     nb.cells.insert(nb.cells.index(cell) + 1, copy.deepcopy(cell))
     notes, repaired = _repair(tmp_path, nb)
-    assert _ids(repaired).count("xor") == 1 and len(repaired.cells) == len(nb.cells)
+    assert _ids(repaired).count("xor") == 1
+    assert len(repaired.cells) == len(nb.cells)
     assert "a second copy of cell(s) xor ran as plain code" in notes
 
 
@@ -59,7 +60,7 @@ def test_cells_of_another_notebook_are_not_graded(tmp_path):
     assert "cell(s) test_sigmoid belong to no exercise of neurons.ipynb; not graded" in notes
 
 
-@pytest.mark.parametrize("spec, note", [
+@pytest.mark.parametrize(("spec", "note"), [
     ({"name": "python3"}, "its kernel metadata was missing or invalid"),
     (None, "its kernel metadata was missing or invalid"),
     ({"name": "ir", "display_name": "R", "language": "R"}, "it was saved with the kernel 'R'"),
@@ -71,7 +72,8 @@ def test_a_foreign_or_invalid_kernelspec_is_replaced(tmp_path, spec, note):
     else:
         data["metadata"]["kernelspec"] = spec
     notes, repaired = _repair(tmp_path, json.dumps(data))
-    assert repaired.metadata.kernelspec.display_name and repaired.metadata.kernelspec.name == "python3"
+    assert repaired.metadata.kernelspec.display_name
+    assert repaired.metadata.kernelspec.name == "python3"
     assert any(n.startswith(note) for n in notes)
 
 
@@ -85,7 +87,7 @@ def test_a_test_cell_turned_into_markdown_is_code_again(tmp_path):
     assert any("test_neuron had been turned into another cell type" in n for n in notes)
 
 
-@pytest.mark.parametrize("text, reason", [
+@pytest.mark.parametrize(("text", "reason"), [
     ("", "is empty"), ("[1, 2]", "is JSON but not a Jupyter notebook"),
     ('{"nbformat": 4, "cells": "none"}', "is JSON but not a Jupyter notebook"),
     ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code"}]}',
@@ -94,4 +96,5 @@ def test_a_test_cell_turned_into_markdown_is_code_again(tmp_path):
 def test_files_that_are_no_notebook_are_refused_in_one_line(tmp_path, text, reason):
     with pytest.raises(Ungradable, match=reason) as error:
         _repair(tmp_path, text)
-    assert "\n" not in str(error.value) and "KeyError" not in str(error.value)
+    assert "\n" not in str(error.value)
+    assert "KeyError" not in str(error.value)

@@ -105,7 +105,8 @@ def test_class_of_300_counts_equal_the_gradebook(class_of_300):
     assert len(page.having("notebook")) == 6
     ungradable = [line for line in report.ungradable]
     assert len(ungradable) == len(made.ungradable) == 6
-    assert "First49 Last49" not in "".join(ungradable) and ungradable[0].startswith("p0049 / 01-neurons: ")
+    assert "First49 Last49" not in "".join(ungradable)
+    assert ungradable[0].startswith("p0049 / 01-neurons: ")
     assert "not a valid notebook" in ungradable[0]
     assert len(page.having("ungradable")) == 6
     ranked = page.having("ranked")
@@ -113,7 +114,8 @@ def test_class_of_300_counts_equal_the_gradebook(class_of_300):
     challenge = [float(r["data-score"]) for r in ranked]
     assert challenge == sorted(challenge, reverse=True), "the class challenge, best first"
     ranks = [int(r["data-rank"]) for r in ranked]
-    assert ranks == leaderboard.competition_ranks(challenge) and ranks[0] == 1
+    assert ranks == leaderboard.competition_ranks(challenge)
+    assert ranks[0] == 1
 
 
 def test_names_are_the_submitted_ones(class_of_300):
@@ -128,7 +130,8 @@ def test_report_is_self_contained(class_of_300):
     assert not re.search(r"https?://", html), "a link to the network"
     page = Elements(html)
     images = [attrs for tag, attrs in page.tags if tag == "img"]
-    assert len(images) == 12 and all(i["src"].startswith("data:image/png;base64,") for i in images)
+    assert len(images) == 12
+    assert all(i["src"].startswith("data:image/png;base64,") for i in images)
     assert not [t for t, attrs in page.tags if t in ("link", "script", "iframe") or "srcset" in attrs]
 
 
@@ -138,10 +141,13 @@ def test_terminal_summary_and_cli(class_of_300, monkeypatch, capsys, tmp_path):
     assert cli.main(["report"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Class report: 300 participants, graded 2026-12-01 12:00 UTC")
-    assert "Most frequent mistakes:" in out and "Could not be graded:" in out and "Leaderboard 06-pipeline" in out
+    assert "Most frequent mistakes:" in out
+    assert "Could not be graded:" in out
+    assert "Leaderboard 06-pipeline" in out
     assert len(out.splitlines()) < 60, "the top of the report, not all of it"
     assert cli.main(["report", "--to", str(tmp_path / "r.html")]) == 0
-    assert f"wrote {tmp_path / 'r.html'}" in capsys.readouterr().out and (tmp_path / "r.html").stat().st_size
+    assert f"wrote {tmp_path / 'r.html'}" in capsys.readouterr().out
+    assert (tmp_path / "r.html").stat().st_size
 
 
 def test_class_of_one(tmp_path):
@@ -159,14 +165,17 @@ def test_no_gradebook_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "COURSE_ROOT", tmp_path)
     assert cli.main(["report"]) == 2
     err = capsys.readouterr().err
-    assert "no gradebook in" in err and "workshop grade" in err and err.count("\n") == 1
+    assert "no gradebook in" in err
+    assert "workshop grade" in err
+    assert err.count("\n") == 1
     assert not (tmp_path / "gradebook.db").exists()
 
 
 def test_nothing_graded_yet(tmp_path):
     empty_course(tmp_path, ["01-neurons"])
     report = class_report.build(tmp_path)
-    assert report.notebooks == [] and report.graded_at is None
+    assert report.notebooks == []
+    assert report.graded_at is None
     assert "nothing graded yet" in class_report.summary(report)
     assert "Nothing graded yet" in class_report.render(report)
 
@@ -250,7 +259,8 @@ def test_failure_groups_on_known_mistakes(tmp_path):
     assert report.ungradable == ["Ada Nr15 / 01-neurons: missing neurons.ipynb",
                                  "Ada Nr16 / 01-neurons: DeadKernelError: Kernel died"]
     assert len(nb.scores) == by_cell["test_neuron"].graded == 15, "a failed grading is no score of zero"
-    assert nb.seconds == [2.0 + i for i in range(15)] and "grading 9.0 s mean, 16.0 s max" in \
+    assert nb.seconds == [2.0 + i for i in range(15)]
+    assert "grading 9.0 s mean, 16.0 s max" in \
         class_report.summary(report)
 
 
@@ -324,7 +334,8 @@ def test_report_on_the_graded_sample_class(template_course, tmp_path):
     assert [line.split(":")[0] for line in report.ungradable] == ["bobby-tables / 01-neurons"]
     assert "not a valid notebook" in report.ungradable[0]
     assert "linus-noisy / 01-neurons: restored deleted cell(s) test_weighted_sum and graded them" in report.notes
-    assert report.graded_at is not None and not report.leaderboards
+    assert report.graded_at is not None
+    assert not report.leaderboards
 
 
 # --- in the browser -----------------------------------------------------------------------------------

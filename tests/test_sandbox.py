@@ -94,7 +94,9 @@ def test_the_kernel_sees_only_its_workspace_and_the_python_it_needs(tmp_path):
               "print(json.dumps(sorted(os.environ)))",
               f"print(json.dumps(sorted(os.listdir({str(REPO)!r}))))")
     uid, files, cwd = json.loads(_text(nb.cells[0]))
-    assert uid == 65534 and files == [".matplotlib", "data.csv"] and cwd == "/home/participant/work"
+    assert uid == 65534
+    assert files == [".matplotlib", "data.csv"]
+    assert cwd == "/home/participant/work"
     assert _text(nb.cells[1]).strip() == os.path.realpath(importlib.util.find_spec("course").origin)
     assert any(_text(nb.cells[1]).startswith(path) for path in python_paths())
     assert json.loads(_text(nb.cells[2])) == [False, False]
@@ -104,7 +106,8 @@ def test_the_kernel_sees_only_its_workspace_and_the_python_it_needs(tmp_path):
     with pytest.raises(TimeoutError):
         listener.accept()
     environment = set(json.loads(_text(nb.cells[5])))
-    assert "JPY_PARENT_PID" not in environment and not {"WORKSHOP_COURSE_ROOT", "WORKSHOP_GRADING_DIR"} & environment
+    assert "JPY_PARENT_PID" not in environment
+    assert not {"WORKSHOP_COURSE_ROOT", "WORKSHOP_GRADING_DIR"} & environment
     visible = set(json.loads(_text(nb.cells[6])))
     assert visible <= {"course", ".venv"}, "the kernel sees the repository beyond the venv and the course package"
     assert {"submitted", "autograded", "gradebook.db", "verdicts"}.isdisjoint(visible)
@@ -124,12 +127,13 @@ def test_only_regular_answer_files_come_back(tmp_path):
               "open('.grading/answers/test_d.npz', 'wb').truncate(40 << 20)\nopen('stray.txt', 'w').write('x')")
     assert _text(nb.cells[0]) == "questions\nquestions\n", "the questions survive a participant's rmtree"
     back = tmp_path / "exec" / ".grading" / "answers"
-    assert sorted(p.name for p in back.iterdir()) == ["test_a.npz"] and (back / "test_a.npz").read_text() == "a"
+    assert sorted(p.name for p in back.iterdir()) == ["test_a.npz"]
+    assert (back / "test_a.npz").read_text() == "a"
     assert not (tmp_path / "exec" / "stray.txt").exists()
 
 
 @sandboxed
-@pytest.mark.parametrize("code, cause", [
+@pytest.mark.parametrize(("code", "cause"), [
     ("import os\nos._exit(3)", "the notebook ended the kernel (exit code 3)"),
     ("import ctypes\nctypes.string_at(0)", "segmentation fault"),
     ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "killed (memory or time limit)"),
@@ -137,7 +141,8 @@ def test_only_regular_answer_files_come_back(tmp_path):
 def test_a_dying_kernel_costs_the_cells_after_it(tmp_path, code, cause):
     nb = _run(tmp_path, "print('ran')", "x = 1", code, "print('never')", "assert True", graded=(1, 4))
     # and its runtime folder (/tmp/workshop-kernel-*) is gone with it: _run checks
-    assert _text(nb.cells[0]) == "ran\n" and not _errors(nb.cells[1])
+    assert _text(nb.cells[0]) == "ran\n"
+    assert not _errors(nb.cells[1])
     assert nb.metadata.workshop["stopped"] == f"the kernel died in cell 3: {cause}"
     assert _errors(nb.cells[2]) == [f"{STOPPED}: the kernel died in cell 3: {cause}"]
     assert nb.cells[3].outputs == [], "a plain cell after the death has no outputs"
@@ -184,7 +189,8 @@ def test_the_workspace_is_a_capped_tmpfs_filled_from_the_execution_folder(tmp_pa
     assert "fill-2" in _text(nb.cells[2])
     back = tmp_path / "exec"
     assert (back / ".grading" / "answers" / "test_a.npz").stat().st_size == 1 << 20
-    assert (back / "data.csv").read_text() == "1,2\n" and not list(back.glob("fill-*")), "only the answers came back"
+    assert (back / "data.csv").read_text() == "1,2\n", "only the answers came back"
+    assert not list(back.glob("fill-*")), "only the answers came back"
 
 
 @sandboxed
@@ -212,7 +218,8 @@ def test_a_notebook_that_fills_its_workspace_loses_nothing_else(course, tmp_path
     cell = f"cell {filler.cells.index(first) + 2}"
     assert ada.notes == [f"{cell} could not write: the notebook filled its workspace (cap 24 MB)"], ada.notes
     assert bo.notes == []
-    assert "No space left on device" in feedback and "Your notebook filled its workspace (cap 24 MB)" in feedback
+    assert "No space left on device" in feedback
+    assert "Your notebook filled its workspace (cap 24 MB)" in feedback
     assert not [p for p in tmp_path.rglob(f"fill-{token}*")], "a file the notebook wrote reached the disk"
     assert not list(temporary.iterdir())
 
@@ -225,7 +232,7 @@ def test_a_workspace_that_cannot_be_filled_leaves_no_folder(tmp_path, monkeypatc
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(workspace.shutil, "copyfile", full)
-    with _temporary(tmp_path) as temporary, pytest.raises(OSError):
+    with _temporary(tmp_path) as temporary, pytest.raises(OSError, match="No space left"):
         workspace.Workspace.create(tmp_path / "exec")
     assert not list(temporary.iterdir())
 
@@ -234,7 +241,9 @@ def test_without_bubblewrap_the_kernel_still_gets_limits_and_a_private_folder(tm
     nb = _run(tmp_path, "import os, resource\nprint(resource.getrlimit(resource.RLIMIT_DATA)[0], os.getcwd())",
               SandboxedKernelManager__sandbox=False, SandboxedKernelManager__memory=2 * GiB)
     limit, cwd = _text(nb.cells[0]).split()
-    assert int(limit) == 2 * GiB and cwd != str(tmp_path / "exec") and "workshop-workspace-" in cwd
+    assert int(limit) == 2 * GiB
+    assert cwd != str(tmp_path / "exec")
+    assert "workshop-workspace-" in cwd
     assert nb.metadata.workshop == {"sandboxed": False}
 
 
@@ -242,7 +251,8 @@ def test_the_score_table_says_when_grading_was_not_sandboxed(monkeypatch):
     from autograder import report
     monkeypatch.setattr(report, "unavailable_reason", lambda: "bubblewrap is not installed")
     table = report.score_table([Graded("ada", "01-neurons", 12, 12)], Collection(names={"ada": "Ada L."}))
-    assert "Not sandboxed: bubblewrap is not installed" in table and table.startswith("participant")
+    assert "Not sandboxed: bubblewrap is not installed" in table
+    assert table.startswith("participant")
     assert "Ada L." in table
 
 
@@ -252,9 +262,11 @@ def test_text_output_is_capped_and_images_kept():
                     nbformat.v4.new_output("display_data", data={"image/png": "A" * 300_000, "text/plain": "y" * 10}),
                     nbformat.v4.new_output("error", ename="E", evalue="z" * 10**6, traceback=["t" * 10**6] * 3)]
     cell, _ = LimitTextOutput().preprocess_cell(cell, {}, 0)
-    assert len(cell.outputs[0].text) < 100_100 and "50,000 more characters" in cell.outputs[0].text
+    assert len(cell.outputs[0].text) < 100_100
+    assert "50,000 more characters" in cell.outputs[0].text
     assert len(cell.outputs[1].data["image/png"]) == 300_000
-    assert len(cell.outputs[2].evalue) < 200 and len("".join(cell.outputs[2].traceback)) < 200
+    assert len(cell.outputs[2].evalue) < 200
+    assert len("".join(cell.outputs[2].traceback)) < 200
 
 
 def test_exit_causes_are_named_for_a_participant():
@@ -275,5 +287,6 @@ def test_rlimits_of_the_fallback_never_raise_a_hard_limit():
 
 def test_python_paths_never_expose_the_repository():
     for path in python_paths():
-        assert not (Path(path) == REPO or Path(path) in (REPO / "autograder", REPO / "source")), path
+        assert Path(path) != REPO, path
+        assert Path(path) not in (REPO / "autograder", REPO / "source"), path
     assert any(Path(p) == Path(sys.prefix) for p in python_paths())

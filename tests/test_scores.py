@@ -92,7 +92,8 @@ def test_stretch_cells_come_from_the_source_tags(tmp_path):
 def test_split_and_its_words():
     part = scores.split([("a", 2.0, 2.0), ("b", None, 3.0), ("s", 1.0, 4.0)], {"s"})
     assert (part.core, part.core_max, part.stretch, part.stretch_max) == (2.0, 5.0, 1.0, 4.0)
-    assert part.points() == "core 2/5 · stretch 1/4" and not part.done
+    assert part.points() == "core 2/5 · stretch 1/4"
+    assert not part.done
     assert scores.split([("a", 2.0, 2.0), ("s", 0.0, 4.0)], {"s"}).done, "the core full, no stretch: done"
     assert scores.split([("a", 2.0, 2.0)], set()).points() == "core 2/2", "no stretch tasks: no stretch part"
     assert [scores.duration(s) for s in (40, 65 * 60, 3 * 86400 + 7200, 59.6)] == ["40 s", "1 h 05 min", "3 d 2 h",
@@ -109,7 +110,8 @@ def test_a_class_that_finished_exactly_the_core_is_done(core_class):
         part = standing[(student, "01-neurons")]
         assert (part.core, part.core_max, part.stretch, part.stretch_max) == (CORE_MAX, CORE_MAX, 0.0, STRETCH_MAX)
         assert part.done
-    assert standing[("all", "01-neurons")].stretch == STRETCH_MAX and standing[("all", "01-neurons")].done
+    assert standing[("all", "01-neurons")].stretch == STRETCH_MAX
+    assert standing[("all", "01-neurons")].done
     assert not standing[("short", "01-neurons")].done
     assert scores.done_counts(standing) == {"01-neurons": (4, 5)}
 
@@ -138,9 +140,12 @@ def test_export_has_core_stretch_and_seconds_late_in_every_row(core_class):
         assert (float(r["core_score"]), float(r["core_max"]), float(r["stretch_score"]), float(r["stretch_max"])) == \
             (CORE_MAX, CORE_MAX, 0.0, STRETCH_MAX)
         assert r["core_done"] == "1"
-    assert by["short"]["core_done"] == "0" and by["absent"]["core_done"] == "0"
-    assert float(by["absent"]["core_max"]) == CORE_MAX and by["absent"]["raw_score"] == "0.0"
-    assert float(by["core2"]["late_submission_penalty"]) == 3.0 and float(by["core2"]["score"]) == CORE_MAX - 3
+    assert by["short"]["core_done"] == "0"
+    assert by["absent"]["core_done"] == "0"
+    assert float(by["absent"]["core_max"]) == CORE_MAX
+    assert by["absent"]["raw_score"] == "0.0"
+    assert float(by["core2"]["late_submission_penalty"]) == 3.0
+    assert float(by["core2"]["score"]) == CORE_MAX - 3
     assert list(rows[0])[:11] == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
                                   "email", "raw_score", "late_submission_penalty", "score", "max_score"], \
         "nbgrader's columns first, unchanged"
@@ -156,8 +161,12 @@ def test_score_table_shows_core_stretch_done_and_late():
     assert lines["ada"].split()[-7:] == ["1/1", "10/12", "(core", "10/10", "·", "stretch", "0/2)"], \
         "the total as nbgrader counts it, then core and stretch apart"
     assert "10/10 · 2/2 ✔ late 1 h 05 min (−3 points)" in lines["bob"]
-    assert "8/10 · 2/2 " in lines["cy"] + " " and "✔" not in lines["cy"] and "0/1" in lines["cy"]
-    assert "—" in lines["dan"] and "0/1" in lines["dan"] and "0/12 (core 0/10 · stretch 0/2)" in lines["dan"]
+    assert "8/10 · 2/2 " in lines["cy"] + " "
+    assert "✔" not in lines["cy"]
+    assert "0/1" in lines["cy"]
+    assert "—" in lines["dan"]
+    assert "0/1" in lines["dan"]
+    assert "0/12 (core 0/10 · stretch 0/2)" in lines["dan"]
     assert "core done" in table.splitlines()[0]
     assert "Per notebook: core points · ⭐ stretch points; ✔ the core is finished: done; late: handed in after " \
         "the deadline" in table
@@ -172,12 +181,16 @@ def test_class_report_counts_who_finished_the_core(core_class):
     assert [c.grade_id for c in nb.cells if c.stretch] == ["test_layer"]
     text = class_report.summary(report)
     assert "core done 4/5" in text
-    assert "Late:" in text and "Core2 Tester / 01-neurons: late 1 h 05 min (−3 points)" in text
+    assert "Late:" in text
+    assert "Core2 Tester / 01-neurons: late 1 h 05 min (−3 points)" in text
     with steps.api(root).gradebook as gb:
         table = overview(gb, root)
-    assert "5, core done 4" in table and "test_layer ⭐ stretch" in table and "test_xor ⭐" not in table
+    assert "5, core done 4" in table
+    assert "test_layer ⭐ stretch" in table
+    assert "test_xor ⭐" not in table
     html = path.read_text()
-    assert 'data-core-done="4"' in html and "⭐" in html
+    assert 'data-core-done="4"' in html
+    assert "⭐" in html
     assert html.count('class="late"') == 3
 
 
@@ -200,7 +213,8 @@ def test_graded_for_real_core_only_is_done_in_table_and_feedback(course, tmp_pat
     for r in results:
         assert r.standing == scores.Standing(CORE_MAX, CORE_MAX, 0.0, STRETCH_MAX)
     table = score_table(results, found)
-    assert "10/10 · 0/2 ✔" in table and "10/12 (core 10/10 · stretch 0/2)" in table
+    assert "10/10 · 0/2 ✔" in table
+    assert "10/12 (core 10/10 · stretch 0/2)" in table
     (html, _) = write_feedback(feedback_for(results), root=course)
     text = html.read_text()
     assert "Your score: core 10/10 · stretch 0/2</strong> — the core is finished: you are done" in text
@@ -221,7 +235,8 @@ def test_graded_for_real_lateness_from_nbgraders_timestamp(course):
     results = [steps.autograde(student, "01-neurons", nbgrader) for student in ("ada", "bo")]
     assert [r.standing.seconds_late for r in results] == [65 * 60, 0.0]
     table = score_table(results, Collection())
-    assert re.search(r"ada +\d+/\d+( · \d+/\d+)? ✔ late 1 h 05 min", table) and table.count("late 1 h") == 1
+    assert re.search(r"ada +\d+/\d+( · \d+/\d+)? ✔ late 1 h 05 min", table)
+    assert table.count("late 1 h") == 1
     rows = {r["student_id"]: r for r in csv.DictReader(steps.export(nbgrader, course / "g.csv").open())}
     assert (float(rows["ada"]["seconds_late"]), float(rows["bo"]["seconds_late"])) == (3900.0, 0.0)
     with steps.api(course).gradebook as gb:  # whichever late penalty the course configures, as nbgrader gave it

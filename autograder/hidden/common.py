@@ -25,7 +25,7 @@ def answered(questions: list[dict], records: list[dict], hint: Callable[..., str
     if not isinstance(records, list) or len(records) != len(questions):
         raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
                           "run the notebook from the top and submit it again.")
-    for question, record in zip(questions, records):
+    for question, record in zip(questions, records, strict=False):
         args = resolve(question.get("args", []))
         where = signature(question.get("name", "your function"), question.get("args", []), question.get("kwargs"))
         try:

@@ -147,7 +147,7 @@ NAMES = ("astronaut()", "grace_hopper() brighter", "the astronaut and Grace Hopp
 def _judge_read_emotions(questions, records):
     records = _records(questions, records)
     model = None
-    for number, (question, record) in enumerate(zip(questions[1:], records[1:])):
+    for number, (question, record) in enumerate(zip(questions[1:], records[1:], strict=False)):
         image = question["args"][0]
         where = f"read_emotions({NAMES[number] if number < len(NAMES) else 'a photo'}, emotion_model)"
         report = expect_answered(record, where)
@@ -211,7 +211,7 @@ def _ask_annotate_frame(rng):
 
 def _judge_annotate_frame(questions, records):
     records = _records(questions, records)
-    for number, (question, record) in enumerate(zip(questions[2:], records[2:]), 1):
+    for number, (question, record) in enumerate(zip(questions[2:], records[2:], strict=False), 1):
         frame = question["args"][0]
         where = f"annotate_frame(frame {number} of a clip, model, emotion_model)"
         public.expect_annotated(expect_answered(record, where), frame, _recall(frame), where)

@@ -49,7 +49,7 @@ def _answered(questions, records, expected="a NumPy array"):
     if not isinstance(records, list) or len(records) != len(questions):
         raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
                           "run the notebook from the top and submit it again.")
-    for question, record in zip(questions, records):
+    for question, record in zip(questions, records, strict=False):
         where = signature(question["name"], question["args"], question["kwargs"])
         if not isinstance(record, dict):
             raise CheckFailed(f"{where}: the recorded answer is not readable.")
@@ -179,8 +179,8 @@ def _correlate(image, kernel, stride, padding, split=same_padding, flip=False):
     """Cross-correlation (or, with ``flip``, true convolution) of one channel, TensorFlow's way."""
     image, kernel = np.asarray(image, float), np.asarray(kernel, float)
     if padding == "same":
-        image = np.pad(image, [split(n, k, stride) for n, k in zip(image.shape, kernel.shape)])
-    if any(n < k for n, k in zip(image.shape, kernel.shape)):
+        image = np.pad(image, [split(n, k, stride) for n, k in zip(image.shape, kernel.shape, strict=False)])
+    if any(n < k for n, k in zip(image.shape, kernel.shape, strict=False)):
         return None  # the kernel does not fit: this mistake cannot happen here
     windows = sliding_window_view(image, kernel.shape)[::stride, ::stride]
     return np.einsum("ijuv,uv->ij", windows, kernel[::-1, ::-1] if flip else kernel)
@@ -203,7 +203,7 @@ def conv2d_mistakes(image, kernel, stride=1, padding="valid"):
 
 def _conv_layer_numpy(x, kernels, bias, stride, padding, **options):
     x, kernels = np.asarray(x, float), np.asarray(kernels, float)
-    if padding == "valid" and any(n < k for n, k in zip(x.shape[1:3], kernels.shape)):
+    if padding == "valid" and any(n < k for n, k in zip(x.shape[1:3], kernels.shape, strict=False)):
         return None
     maps = [[sum(_correlate(image[:, :, c], kernels[:, :, c, f], stride, padding, **options)
                  for c in range(kernels.shape[2])) for f in range(kernels.shape[3])] for image in x]

@@ -150,7 +150,7 @@ def _each(questions, records, where):
     the learner's message for the first that raised, warned or changed its input."""
     if not isinstance(records, list) or len(records) != len(questions):
         next(answered(questions, records))  # raises its message
-    for question, record in zip(questions, records):
+    for question, record in zip(questions, records, strict=False):
         args, kwargs = question.get("args", []), question.get("kwargs", {})
         text = where(args, kwargs)
         if not isinstance(record, dict):
@@ -277,7 +277,7 @@ def _ask_forward(rng):
 
 def _network_text(name, args):
     return (f"{name}(params ({public.shapes_text(args[0])}), "
-            + ", ".join(f"{n} {np.shape(a)}" for n, a in zip(("x", "y"), args[1:])) + ")")
+            + ", ".join(f"{n} {np.shape(a)}" for n, a in zip(("x", "y"), args[1:], strict=False)) + ")")
 
 
 def _judge_forward(questions, records):

@@ -91,7 +91,7 @@ def truth_table(name, w, b):
     if not isinstance(b, (int, float, np.number, np.ndarray)) or np.ndim(b) != 0:
         raise CheckFailed(f"{name}_B has shape {np.shape(b)}; the bias of one neuron is a single number.")
     got = _ref().neuron(inputs, np.asarray(w, float), float(b), _ref().step)
-    for row, out, want in zip(inputs, got, GATES[name]):
+    for row, out, want in zip(inputs, got, GATES[name], strict=False):
         if out != want:
             raise CheckFailed(f"{name}_W = {list(np.asarray(w, float))}, {name}_B = {b} give {out:g} "
                               f"for input {tuple(int(v) for v in row)}; {name} gives {want} there.")

@@ -187,7 +187,7 @@ def _ask_build_model(rng):
 
 def _judge_build_model(questions, records):
     records = _records(questions, records)
-    for args, record in zip(BUILDS, records):
+    for args, record in zip(BUILDS, records, strict=False):
         where = signature("build_model", args)
         model = expect_answered(record, where)
         public.expect_model(model, where, *args)
@@ -214,7 +214,7 @@ def _ask_train_model(rng):
     x_val, y_val = load_digits_28("test")
     held = rng.choice(len(y_val), 48, replace=False)
     questions = [{"name": "train_model", "call": "probe:training_run", "args": [xs, y, epochs, seed, g]}
-                 for xs, g in zip((x, x[..., None]), global_seeds)]
+                 for xs, g in zip((x, x[..., None]), global_seeds, strict=False)]
     validation = [x_val[held], y_val[held]]
     questions.append({"name": "train_model", "call": "probe:training_run",
                       "args": [x, y, epochs, seed, global_seeds[2], validation]})
@@ -224,7 +224,7 @@ def _ask_train_model(rng):
 def _judge_train_model(questions, records):
     records = _records(questions, records)
     runs = []
-    for question, record in zip(questions[:2], records[:2]):
+    for question, record in zip(questions[:2], records[:2], strict=False):
         x, y, epochs, seed, _ = question["args"]
         runs.append(expect_answered(record, f"train_model(model, x of shape {x.shape}, y, epochs={epochs}, "
                                             f"seed={seed})"))
@@ -296,7 +296,7 @@ def _ask_read_sheet(rng):
         binary, boxes, crops, mnist = _prepared(image)
         steps = {"preprocess_sheet": Function("preprocess_sheet", table=[((image,), binary)]),
                  "find_digit_boxes": Function("find_digit_boxes", table=[((binary,), boxes)]),
-                 "to_mnist": Function("to_mnist", table=[((c,), m) for c, m in zip(crops, mnist)])}
+                 "to_mnist": Function("to_mnist", table=[((c,), m) for c, m in zip(crops, mnist, strict=False)])}
         questions.append({"name": "read_sheet", "call": "probe:read_with_held", "args": [image, steps]})
         batch = np.stack(mnist)[..., None] if mnist else np.zeros((0, 28, 28, 1), np.float32)
         questions.append({"name": "model", "call": "probe:model_predictions", "subject": 1, "args": [batch]})
@@ -346,8 +346,9 @@ def _judge_read_sheet(questions, records):
         expected_all += expected
         got_all += got
     if expected_all and reading_accuracy(expected_all, got_all) < 0.95:
+        wrong = sum(a != b for a, b in zip(got_all, expected_all, strict=False))
         raise CheckFailed(f"read_sheet's digits differ from what the model reads in the boxes in "
-                          f"{sum(a != b for a, b in zip(got_all, expected_all))} of {len(expected_all)} places. "
+                          f"{wrong} of {len(expected_all)} places. "
                           "Cut each box from the binary image as binary[y:y + h, x:x + w], make it MNIST-like "
                           "with to_mnist, and take the argmax of each row of the model's probabilities.")
 
@@ -378,7 +379,7 @@ def _share(readings):
 def _challenge(questions, records):
     """The class challenge: the share read right on the harder sheets; 0 for a sheet that could not be read."""
     readings = []
-    for question, record in zip(questions, records):
+    for question, record in zip(questions, records, strict=False):
         if question.get("challenge"):
             try:
                 got = public.expect_digits(expect_answered(record, "read_sheet"), "read_sheet")
@@ -393,7 +394,7 @@ def _judge_whole_pipeline(questions, records):
     measured = _challenge(questions[1:], records[1:])
     readings = []
     try:
-        for number, (question, record) in enumerate(zip(questions[1:], records[1:]), 1):
+        for number, (question, record) in enumerate(zip(questions[1:], records[1:], strict=False), 1):
             if question.get("challenge"):
                 continue
             where = f"read_sheet(held-out sheet {number}, model)"

@@ -28,7 +28,7 @@ def judge_each(questions: list[dict], records: list[dict], judge: Callable[[list
     if not isinstance(records, list) or len(records) != len(questions):
         next(answered(questions, records))  # raises its message
     failures = []
-    for question, record in zip(questions, records):
+    for question, record in zip(questions, records, strict=False):
         try:
             judge([question], [record])
         except CheckFailed as failure:

@@ -115,7 +115,7 @@ def expect_case(fn, args, expected, name, *, mistakes=None, **options):
 def known_mistakes(name, outputs, alpha=None):
     """{diagnosis: output} for ``name``'s mistakes, from their outputs in ``MISTAKES`` order (None: not shown)."""
     return {(why.replace("{alpha}", f"{alpha}") if alpha is not None else why): wrong
-            for why, wrong in zip(MISTAKES[name], outputs) if wrong is not None}
+            for why, wrong in zip(MISTAKES[name], outputs, strict=False) if wrong is not None}
 
 
 def cube(x):

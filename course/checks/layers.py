@@ -316,7 +316,7 @@ POOL_CASES = [((GRID,), {}), ((TWO_CHANNELS,), {"padding": "same"}), ((GRID,), {
 
 
 def _pool_check(pool, name, expected_and_mistakes):
-    cases = [(args, kwargs, *more) for (args, kwargs), more in zip(POOL_CASES, expected_and_mistakes)]
+    cases = [(args, kwargs, *more) for (args, kwargs), more in zip(POOL_CASES, expected_and_mistakes, strict=False)]
     _expect_cases(pool, name, cases)
     passed(name)
 

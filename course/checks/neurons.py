@@ -62,7 +62,7 @@ def truth_table(name, w, b):
     if np.ndim(b) != 0:
         raise CheckFailed(f"{name}_B has shape {np.shape(b)}; the bias of one neuron is a single number.")
     got = np.where(inputs @ np.asarray(w, float) + b >= 0, 1, 0)  # neuron(x, w, b, step)
-    for row, out, want in zip(inputs, got, expected):
+    for row, out, want in zip(inputs, got, expected, strict=False):
         if out != want:
             raise CheckFailed(f"{name}_W = {list(np.asarray(w, float))}, {name}_B = {b} give {out:g} "
                               f"for input {tuple(int(v) for v in row)}; {name} gives {want} there.")

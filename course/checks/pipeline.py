@@ -119,7 +119,7 @@ def _why_missing(binary, truth, matched, name):
         return (f"On {name} one white region covers {largest:.0%} of the photo: the shadow or a dim "
                 "corner crossed the threshold. A single threshold cannot follow uneven light: use "
                 "cv2.adaptiveThreshold (or even out the light first).")
-    for box, m in zip(truth, matched):
+    for box, m in zip(truth, matched, strict=False):
         if m is None:
             x, y, w, h = box
             pieces = len(set(np.unique(labels[y:y + h, x:x + w]).tolist()) - {0})
@@ -171,7 +171,7 @@ def expect_boxes(got, truth, binary, where):
         raise CheckFailed(f"{where} returned boxes like {tuple(got.tolist()[0])}: corners (x1, y1, x2, y2). A box is "
                           "(x, y, w, h): width and height, as cv2.boundingRect gives them.")
     matched = match_boxes(got.tolist(), truth.tolist(), min_iou=0.7)
-    missing = [tuple(b) for b, m in zip(truth.tolist(), matched) if m is None]
+    missing = [tuple(b) for b, m in zip(truth.tolist(), matched, strict=False) if m is None]
     extra = [tuple(b) for i, b in enumerate(got.tolist()) if i not in set(matched)]
     if extra:
         small = [b for b in extra if b[3] < MIN_HEIGHT]
@@ -214,7 +214,7 @@ def _order_diagnosis(got, truth, binary):
                 "vertical centres jump), then sort each row by x.")
     if got_list == sorted(got_list):
         return "sorted by x alone: that reads column by column. Group the boxes into rows first."
-    first = next(i for i, (a, b) in enumerate(zip(got_list, truth.tolist())) if iou(a, b) < 0.7)
+    first = next(i for i, (a, b) in enumerate(zip(got_list, truth.tolist(), strict=False)) if iou(a, b) < 0.7)
     return (f"box {first} is {got_list[first]}, but digit {first} in reading order (rows top to bottom, each "
             f"row left to right) is at {tuple(int(v) for v in truth[first])}.")
 
@@ -420,7 +420,7 @@ def expect_training(runs, y, epochs, where):
     first, second = (_expect_run(run, y, epochs, where) for run in runs)
     same = len(first) == len(second) and all(
         a is not None and b is not None and a.shape == b.shape and np.allclose(a, b, atol=1e-6)
-        for a, b in zip(first, second))
+        for a, b in zip(first, second, strict=False))
     if not same:
         raise CheckFailed(f"{where} trained two identical models with the same seed to different weights: call "
                           "keras.utils.set_random_seed(seed) before fit, so that a run can be repeated.")
@@ -454,7 +454,7 @@ def training_runs(train_model, x, y, epochs, seed, global_seeds=(100, 101)):
     """Two runs of train_model as ``course.probes.training_run`` reports them: x of shape (m, 28, 28), then
     (m, 28, 28, 1); a failed run fails with its message."""
     runs = []
-    for global_seed, shape in zip(global_seeds, ((len(x), 28, 28), (len(x), 28, 28, 1))):
+    for global_seed, shape in zip(global_seeds, ((len(x), 28, 28), (len(x), 28, 28, 1)), strict=False):
         where = f"train_model(model, x of shape {shape}, y, epochs={epochs}, seed={seed})"
         record = respond(functools.partial(training_run, train_model), x.reshape(shape), y, epochs, seed,
                          global_seed, name="train_model")
@@ -594,7 +594,7 @@ def expect_reading_order(read_sheet, image, where):
         raise CheckFailed(f"{where} returned {len(got)} digits after showing the model {shown} images: one "
                           "digit per box, the argmax of each row of the probabilities (axis=1).")
     if got != expected:
-        first = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+        first = next(i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b)
         hint = (" That is the order of the boxes backwards." if got == expected[::-1] else
                 " Take the argmax of each row (axis=1) and keep the order of the boxes.")
         raise CheckFailed(f"{where}: a model that answers 0, 1, 2, ... for the images in the order it sees them "
@@ -619,7 +619,8 @@ def expect_composition(read_sheet, binary, boxes, where):
             raise CheckFailed(f"{failure}{hint}") from None
     expected = [(h, w) for _, _, w, h in boxes]
     if crops and crops != expected:
-        first = next((i for i, (a, b) in enumerate(zip(crops, expected)) if a != b), min(len(crops), len(expected)))
+        first = next((i for i, (a, b) in enumerate(zip(crops, expected, strict=False)) if a != b),
+                     min(len(crops), len(expected)))
         raise CheckFailed(f"{where} cut crops of shape {crops[first] if first < len(crops) else 'none'} for the box "
                           f"{tuple(boxes[first])}; expected {expected[first]}: cut binary[y:y + h, x:x + w] "
                           "(rows are y, columns x) from the binary image, one crop per box.")

@@ -54,7 +54,7 @@ def show_images(images, titles=None, cmap="gray", size=2.6, columns=None):
     fig, axes = plt.subplots(rows, columns, figsize=(size * columns, size * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, image, title in zip(axes.flat, images, titles or [None] * len(images)):
+    for ax, image, title in zip(axes.flat, images, titles or [None] * len(images), strict=False):
         image = np.asarray(image)
         ax.imshow(image, cmap=cmap if image.ndim == 2 else None)
         if title:

@@ -17,7 +17,7 @@ def random_weights(sizes, seed=0):
     """Weights and biases ``[(W1, b1), (W2, b2), ...]`` of a dense network with these layer sizes."""
     rng = np.random.default_rng(seed)
     return [(rng.normal(0.0, 1.0, size=(n_in, n_out)), rng.normal(0.0, 1.0, size=n_out))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+            for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False)]
 
 
 def collapse(x, deep, single):
@@ -37,7 +37,7 @@ def network_gallery(x, outputs):
     fig, axes = plt.subplots(rows, 3, figsize=(7.5, 2.2 * rows), sharex=True, squeeze=False)
     for ax in axes.flat[len(outputs):]:
         ax.axis("off")
-    for ax, (name, y) in zip(axes.flat, outputs.items()):
+    for ax, (name, y) in zip(axes.flat, outputs.items(), strict=False):
         ax.plot(x, _finite(y), color="C1" if name != "identity" else "C0")
         ax.set_title(name, fontsize=9)
         ax.tick_params(labelsize=7)
@@ -127,7 +127,7 @@ def audit(errors, tolerance=1e-6):
     ax.invert_yaxis()
     ax.set(xlabel="max |analytic - numerical|  (red: above 1e-6)", xlim=(1e-16, 1e3))
     fig.tight_layout()
-    table("function", "max |analytic - numerical|", [(n, f"{g:.1e}") for n, g in zip(names, gaps)])
+    table("function", "max |analytic - numerical|", [(n, f"{g:.1e}") for n, g in zip(names, gaps, strict=False)])
     return fig
 
 
@@ -151,6 +151,6 @@ def table(*columns_and_rows):
     """Print a plain text table: column titles, then a list of rows."""
     *header, rows = columns_and_rows
     rows = [tuple(str(v) for v in row) for row in rows]
-    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=False)]
     for row in [tuple(header), tuple("-" * w for w in widths), *rows]:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)))
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)))

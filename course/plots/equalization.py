@@ -15,7 +15,7 @@ def _rgb(image):
 def levels(images, titles, levels=8, size=2.8):
     """Small integer images with each pixel's level written in it (0 is black, levels - 1 white)."""
     fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size), squeeze=False)
-    for ax, image, title in zip(axes.flat, images, titles):
+    for ax, image, title in zip(axes.flat, images, titles, strict=False):
         image = np.asarray(image)
         ax.imshow(image, cmap="gray", vmin=0, vmax=levels - 1)
         for (row, col), value in np.ndenumerate(image):
@@ -60,7 +60,7 @@ def before_after(pairs, histogram, cdf, size=3.0):
     """One column per image: the photo, then its histogram (bars) with its cdf (red line)."""
     fig, axes = plt.subplots(2, len(pairs), figsize=(size * len(pairs), 2 * size),
                              gridspec_kw={"height_ratios": [3, 2]}, squeeze=False)
-    for (title, image), top, bottom in zip(pairs.items(), axes[0], axes[1]):
+    for (title, image), top, bottom in zip(pairs.items(), axes[0], axes[1], strict=False):
         image = np.asarray(image)
         top.imshow(_rgb(image), cmap="gray", vmin=0, vmax=255)
         top.set(xticks=[], yticks=[], title=title)
@@ -80,7 +80,7 @@ def lookup_tables(image, functions, histogram):
     hist = np.asarray(histogram(image, 256), float)
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     ax.fill_between(np.arange(256), 255 * hist / hist.max(), step="mid", color="0.85", label="histogram of the input")
-    for (name, fn), style in zip(functions.items(), ("o-", "s--", "x:")):
+    for (name, fn), style in zip(functions.items(), ("o-", "s--", "x:"), strict=False):
         out = np.asarray(fn(image))
         ax.plot(used, [out[image == level][0] for level in used], style, ms=4, lw=1.5, label=name)
     ax.set(xlabel="input level", ylabel="output level", xlim=(-1, used.max() + 2), ylim=(-5, 260))
@@ -91,7 +91,7 @@ def lookup_tables(image, functions, histogram):
 def photos(images, size=3.2):
     """Photos side by side (BGR or gray), titled by their keys."""
     fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size), squeeze=False)
-    for ax, (title, image) in zip(axes.flat, images.items()):
+    for ax, (title, image) in zip(axes.flat, images.items(), strict=False):
         ax.imshow(_rgb(image), cmap="gray", vmin=0, vmax=255)
         ax.set(xticks=[], yticks=[], title=title)
     fig.tight_layout()
@@ -101,7 +101,7 @@ def photos(images, size=3.2):
 def faces(images, detect, size=3.2):
     """Each gray image with the boxes ``detect(image)`` finds, and how many."""
     fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size), squeeze=False)
-    for ax, (title, image) in zip(axes.flat, images.items()):
+    for ax, (title, image) in zip(axes.flat, images.items(), strict=False):
         boxes = detect(image)
         ax.imshow(image, cmap="gray", vmin=0, vmax=255)
         for x, y, w, h in boxes:

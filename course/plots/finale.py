@@ -26,7 +26,7 @@ def wrong_preprocessing(model, x, y):
     bars.set_xlim(0, 1)
     bars.set_xlabel("accuracy on the held-out digits")
     bars.tick_params(labelsize=8)
-    for ax, (name, v) in zip(examples, variants.items()):
+    for ax, (name, v) in zip(examples, variants.items(), strict=False):
         ax.imshow(v[0], cmap="gray")
         ax.set_title(f"{accuracy[name]:.0%}", fontsize=9)
         ax.axis("off")
@@ -59,10 +59,10 @@ def emotions(photos, readings):
                              squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, (name, image) in zip(axes[0], photos.items()):
+    for ax, (name, image) in zip(axes[0], photos.items(), strict=False):
         ax.imshow(draw_emotions(image, readings.get(name, [])))
         ax.set_title(f"{name}: {len(readings.get(name, []))} face(s)", fontsize=9)
-    for ax, (name, _, p) in zip(axes[1], faces):
+    for ax, (name, _, p) in zip(axes[1], faces, strict=False):
         ax.axis("on")
         ax.barh(EMOTIONS[::-1], np.asarray(p, float).ravel()[::-1], color="tab:green")
         ax.set_xlim(0, 1)
@@ -91,7 +91,7 @@ def mistakes(image, read_emotions, model):
     """``read_emotions`` on each variant of the photo: what it found, or that it found nothing."""
     photos = variants(image)
     fig, axes = plt.subplots(1, len(photos), figsize=(2.6 * len(photos), 3.0))
-    for ax, (name, photo) in zip(axes, photos.items()):
+    for ax, (name, photo) in zip(axes, photos.items(), strict=False):
         found = read_emotions(photo, model)
         ax.imshow(draw_emotions(photo, found, thickness=2 if photo.shape[1] > 200 else 1))
         ax.set_title(f"{name}\n" + (", ".join(_label(p) for _, p in found) if found else "no face found"),
@@ -108,7 +108,7 @@ def frames(images, columns=3):
     fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 2.4 * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for number, (ax, image) in enumerate(zip(axes.flat, images)):
+    for number, (ax, image) in enumerate(zip(axes.flat, images, strict=False)):
         ax.imshow(_rgb(image))
         ax.set_title(f"frame {number}", fontsize=9)
     fig.tight_layout()

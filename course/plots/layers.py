@@ -34,7 +34,7 @@ def sliding_window(image, kernel, row, col):
     _grid(axes[1], kernel, "kernel", cmap="coolwarm", vmin=-2, vmax=2)
     _grid(axes[2], out, "output (feature map)", box=(row, col, 1, 1), cmap="coolwarm",
           vmin=-np.abs(out).max(), vmax=np.abs(out).max())
-    terms = " + ".join(f"{v:g}·{k:g}" for v, k in zip(window.ravel(), kernel.ravel()) if k != 0)
+    terms = " + ".join(f"{v:g}·{k:g}" for v, k in zip(window.ravel(), kernel.ravel(), strict=False) if k != 0)
     fig.suptitle(f"output[{row}, {col}] = {terms} = {out[row, col]:g}", fontsize=10, y=0.05)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
@@ -45,7 +45,7 @@ def padding_diagram(cases):
     every window."""
     fig, axes = plt.subplots(len(cases), 1, figsize=(8, 1.1 * len(cases) + 0.3))
     right = max(n for n, *_ in cases) + 2
-    for ax, (n, k, stride, padding, out) in zip(np.atleast_1d(axes), cases):
+    for ax, (n, k, stride, padding, out) in zip(np.atleast_1d(axes), cases, strict=False):
         total = max((out - 1) * stride + k - n, 0) if padding == "same" else 0
         before, after = total // 2, total - total // 2
         for i in range(-before, n + after):
@@ -74,7 +74,7 @@ def kernel_gallery(photo, kernels, conv2d, columns=4):
     axes = axes.ravel()
     axes[0].imshow(photo, cmap="gray", vmin=0, vmax=255)
     axes[0].set_title("the photo", fontsize=10)
-    for ax, (name, kernel) in zip(axes[1:], kernels.items()):
+    for ax, (name, kernel) in zip(axes[1:], kernels.items(), strict=False):
         ax.imshow(np.clip(conv2d(photo, kernel, padding="same"), 0, 255), cmap="gray", vmin=0, vmax=255)
         ax.set_title(name, fontsize=10)
         inset = ax.inset_axes([0.0, 0.0, 0.36, 0.36])
@@ -93,8 +93,8 @@ def pooled_maps(rows):
     columns = max(len(maps) for maps in rows.values())
     fig, axes = plt.subplots(len(rows), columns, figsize=(2.6 * columns, 2.7 * len(rows)), squeeze=False)
     top = np.percentile(next(iter(rows.values()))[0], 99.5)
-    for ax_row, (name, maps) in zip(axes, rows.items()):
-        for ax, feature_map in zip(ax_row, maps):
+    for ax_row, (name, maps) in zip(axes, rows.items(), strict=False):
+        for ax, feature_map in zip(ax_row, maps, strict=False):
             ax.imshow(np.asarray(feature_map)[0, :, :, 0], cmap="gray", vmin=0, vmax=top)
             ax.set_title(f"{name}: {feature_map.shape[1]} × {feature_map.shape[2]}", fontsize=9)
             ax.axis("off")

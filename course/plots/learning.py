@@ -85,7 +85,7 @@ def decision_surfaces(panels, losses=None):
     grid = np.stack(np.meshgrid(np.linspace(-0.5, 1.5, 120), np.linspace(-0.5, 1.5, 120)), -1).reshape(-1, 2)
     count = len(panels) + (losses is not None)
     fig, axes = plt.subplots(1, count, figsize=(3.8 * count, 3.5))
-    for ax, (title, predict) in zip(axes, panels.items()):
+    for ax, (title, predict) in zip(axes, panels.items(), strict=False):
         out = np.asarray(predict(grid), float).reshape(120, 120)
         image = ax.contourf(grid[:, 0].reshape(120, 120), grid[:, 1].reshape(120, 120), out,
                             levels=np.linspace(0, 1, 41), cmap="coolwarm")

@@ -8,7 +8,7 @@ TRUTH_TABLE = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 def decision_lines(gates, predict):
     """One panel per gate: the truth table coloured by ``predict(x, w, b)`` and the line w·x + b = 0."""
     fig, axes = plt.subplots(1, len(gates), figsize=(3.2 * len(gates), 3.2))
-    for ax, (name, (w, b)) in zip(np.atleast_1d(axes), gates.items()):
+    for ax, (name, (w, b)) in zip(np.atleast_1d(axes), gates.items(), strict=False):
         out = np.asarray(predict(TRUTH_TABLE, np.asarray(w, float), b))
         ax.scatter(*TRUTH_TABLE.T, c=out, cmap="coolwarm", vmin=0, vmax=1, s=160, edgecolors="k")
         xs = np.linspace(-0.5, 1.5, 2)

@@ -37,7 +37,7 @@ def show_bgr(image, title=""):
 def digits(images, labels, title=""):
     """A row of 28 × 28 digits with their labels."""
     fig, axes = _grid(len(images), len(images), size=1.1, height=1.35)
-    for ax, image, label in zip(axes, images, labels):
+    for ax, image, label in zip(axes, images, labels, strict=False):
         ax.imshow(image, cmap="gray", vmin=0, vmax=1)
         ax.set_title(str(label), fontsize=10)
     fig.suptitle(title, fontsize=10)
@@ -48,7 +48,7 @@ def digits(images, labels, title=""):
 def stages(images):
     """The pipeline's stages side by side, titled by name."""
     fig, axes = _grid(len(images), 3, size=4.2, height=3.4)
-    for ax, (name, image) in zip(axes, images.items()):
+    for ax, (name, image) in zip(axes, images.items(), strict=False):
         ax.imshow(_rgb(image), cmap="gray", vmin=0, vmax=255)
         ax.set_title(name)
     fig.tight_layout()
@@ -68,7 +68,7 @@ def compare_thresholds(variants, sheet, sheets, preprocess_sheet):
     variants = dict(variants, **{"your preprocess_sheet": None})
     total = sum(len(s.labels) for s in sheets)
     fig, axes = _grid(len(variants), 3, size=4.2, height=3.6)
-    for ax, (name, variant) in zip(axes, variants.items()):
+    for ax, (name, variant) in zip(axes, variants.items(), strict=False):
         run = preprocess_sheet if variant is None else (
             lambda image, f=variant: f(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)))
         scores = np.array([_score(run(s.image), s) for s in sheets]).sum(axis=0)
@@ -91,7 +91,7 @@ def contours_and_boxes(image, contours, boxes):
         cv2.putText(right, str(i), (x, y - 4), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 120, 0), 2)
     fig, axes = plt.subplots(1, 2, figsize=(13, 5))
     for ax, picture, title in zip(axes, (left, right), (f"cv2.findContours: {len(contours)} outlines",
-                                                         f"your find_digit_boxes: {len(boxes)} digits")):
+                                                         f"your find_digit_boxes: {len(boxes)} digits"), strict=False):
         ax.imshow(picture)
         ax.set_title(title)
         ax.axis("off")
@@ -105,19 +105,19 @@ def crops_and_inputs(crops, inputs, examples):
     fig, axes = plt.subplots(3, columns, figsize=(1.45 * columns, 4.8), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, crop in zip(axes[0], crops):
+    for ax, crop in zip(axes[0], crops, strict=False):
         ax.imshow(crop, cmap="gray")
         ax.set_title(f"{crop.shape[0]}×{crop.shape[1]}", fontsize=9)
-    for ax, image in zip(axes[1], inputs):
+    for ax, image in zip(axes[1], inputs, strict=False):
         ax.imshow(image, cmap="gray", vmin=0, vmax=1)
         if np.asarray(image).ndim == 2 and np.sum(image) > 0:
             row, col = ndimage.center_of_mass(np.asarray(image, float))
             ax.plot(col, row, "r+", ms=9)
         ax.axis("on")
         ax.set(xticks=[], yticks=[])
-    for ax, image in zip(axes[2], examples):
+    for ax, image in zip(axes[2], examples, strict=False):
         ax.imshow(image, cmap="gray", vmin=0, vmax=1)
-    for row, label in zip(axes[:, 0], ("crops", "to_mnist", "MNIST")):
+    for row, label in zip(axes[:, 0], ("crops", "to_mnist", "MNIST"), strict=False):
         row.text(-0.15, 0.5, label, transform=row.transAxes, ha="right", va="center", fontsize=10)
     fig.tight_layout()
     return fig
@@ -145,7 +145,7 @@ def misclassified(x, y_true, probabilities, limit=16):
         print("no mistakes on these digits")
         return None
     fig, axes = _grid(len(wrong), 8, size=1.3, height=1.6)
-    for ax, i in zip(axes, wrong):
+    for ax, i in zip(axes, wrong, strict=False):
         ax.imshow(x[i], cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"{y_true[i]} → {predicted[i]} ({probabilities[i].max():.0%})", fontsize=8, color="red")
     fig.suptitle("misclassified held-out digits: true → answer (confidence)", fontsize=10)
@@ -165,7 +165,7 @@ def reading(sheet, got):
         cv2.putText(picture, text, (x, y - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.7, colour, 2)
     fig, ax = plt.subplots(figsize=(8, 6))
     ax.imshow(picture)
-    score = sum(a == b for a, b in zip(got, sheet.labels))
+    score = sum(a == b for a, b in zip(got, sheet.labels, strict=False))
     ax.set_title(f"read {len(got)} digits, {score} of {len(sheet.labels)} right (in order)")
     ax.axis("off")
     return fig
@@ -183,7 +183,7 @@ def sheet_table(rows, sheets="digit_sheet"):
 def faces(photos, found):
     """Each photo with the boxes found in it; the largest box is drawn thicker."""
     fig, axes = _grid(len(photos), len(photos), size=3.6, height=3.8)
-    for ax, (name, image) in zip(axes, photos.items()):
+    for ax, (name, image) in zip(axes, photos.items(), strict=False):
         picture = _rgb(image).copy()
         boxes = list(found.get(name) or [])
         largest = max(boxes, key=lambda b: b[2] * b[3]) if boxes else None
@@ -311,12 +311,12 @@ def learned_kernels(model, hand_made, digit, conv2d_layer=None):
     fig, axes = plt.subplots(3, columns, figsize=(1.25 * columns, 4.6), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, (number, kernel) in zip(np.concatenate([axes[0], axes[1]]), enumerate(learned)):
+    for ax, (number, kernel) in zip(np.concatenate([axes[0], axes[1]]), enumerate(learned), strict=False):
         limit = np.abs(kernel).max() or 1.0
         ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"learned {number}", fontsize=8, color="purple" if number == best else "black")
     row = axes[2]
-    for ax, (label, kernel) in zip(row, hand_made.items()):
+    for ax, (label, kernel) in zip(row, hand_made.items(), strict=False):
         limit = np.abs(kernel).max() or 1.0
         ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"04: {label}", fontsize=8, color="purple" if label == name else "black")

@@ -58,7 +58,7 @@ def _emotions(image, model, boxes=None, prepare=None, after=lambda p: p, order=l
     if not boxes:
         return []
     batch = np.stack([(prepare or emotion_input)(image, box) for box in boxes])
-    return [(order(box), after(p)) for box, p in zip(boxes, model.predict(batch, verbose=0))]
+    return [(order(box), after(p)) for box, p in zip(boxes, model.predict(batch, verbose=0), strict=False)]
 
 
 def _softmax(p):
@@ -126,7 +126,7 @@ def _annotate(frame, digit_model, emotion_model, digits=True, faces=True, in_pla
     boxes = ref.find_digit_boxes(binary) if digits else []
     if boxes:
         batch = np.stack([ref.to_mnist(binary[y:y + h, x:x + w]) for x, y, w, h in boxes])[..., None]
-        for box, digit in zip(boxes, digit_model.predict(batch, verbose=0).argmax(axis=1)):
+        for box, digit in zip(boxes, digit_model.predict(batch, verbose=0).argmax(axis=1), strict=False):
             draw(box, str(digit), (255, 0, 0))
     for box, p in (ref.read_emotions(frame, emotion_model) if faces else []):
         draw(box, "happy" if np.argmax(p) == 3 else "other", (0, 255, 0))

@@ -28,8 +28,8 @@ def _pads(n, k, stride, padding, extra_first=False, ignore_stride=False):
 
 
 def _pad_image(image, kernel_shape, stride, padding, fill=0.0, **mistake):
-    return np.pad(image, [_pads(n, k, stride, padding, **mistake) for n, k in zip(image.shape, kernel_shape)],
-                  constant_values=fill)
+    pads = [_pads(n, k, stride, padding, **mistake) for n, k in zip(image.shape, kernel_shape, strict=False)]
+    return np.pad(image, pads, constant_values=fill)
 
 
 # ---------------------------------------------------------------- conv2d, as learners write it
@@ -113,7 +113,7 @@ def layer_from(conv, image_axes_last=True, channels=None, bias_once=True, mean=F
 def conv2d_layer_einsum(x, kernels, bias, stride=1, padding="valid"):
     x, kernels = A(x, float), A(kernels, float)
     kh, kw = kernels.shape[:2]
-    pads = [(0, 0)] + [_pads(n, k, stride, padding) for n, k in zip(x.shape[1:3], (kh, kw))] + [(0, 0)]
+    pads = [(0, 0)] + [_pads(n, k, stride, padding) for n, k in zip(x.shape[1:3], (kh, kw), strict=False)] + [(0, 0)]
     windows = sliding_window_view(np.pad(x, pads), (kh, kw), axis=(1, 2))[:, ::stride, ::stride]
     return np.einsum("mijcuv,uvcf->mijf", windows, kernels) + A(bias, float)
 

@@ -32,7 +32,7 @@ def _step_in_place(w, b, x, y, lr):
 def _step_loop(w, b, x, y, lr):
     """A loop over the samples, accumulating the gradient, then an update of a copy of w."""
     w_new, grad_w, grad_b = _f(w).copy(), np.zeros(len(w)), 0.0
-    for xi, yi in zip(_f(x), _f(y)):
+    for xi, yi in zip(_f(x), _f(y), strict=False):
         error = xi @ _f(w) + b - yi
         grad_w += 2 * error * xi / len(y)
         grad_b += 2 * error / len(y)
@@ -124,7 +124,7 @@ def _grads_per_sample(params, x, y):
     """Backpropagation one sample at a time, accumulating."""
     x, y = _f(x), _f(y)
     grads = {k: np.zeros_like(v) for k, v in params.items()}
-    for xi, yi in zip(x, y):
+    for xi, yi in zip(x, y, strict=False):
         a1 = _sigmoid(xi @ params["W1"] + params["b1"])
         y_hat = _sigmoid(a1 @ params["W2"] + params["b2"])
         dz2 = 2 * (y_hat - yi) / y.size * y_hat * (1 - y_hat)
@@ -250,8 +250,8 @@ MUTANTS = [
 ALTERNATIVES = [
     Case("mse", "np.square and np.mean", lambda y, p: np.mean(np.square(np.subtract(y, p, dtype=float)))),
     Case("mse", "sum over size", lambda y, p: float(((_f(p) - _f(y)) ** 2).sum() / _f(p).size)),
-    Case("mse", "Python loop", lambda y, p: sum((a - b) ** 2 for a, b in zip(_f(y).ravel(), _f(p).ravel()))
-         / _f(y).size),
+    Case("mse", "Python loop",
+         lambda y, p: sum((a - b) ** 2 for a, b in zip(_f(y).ravel(), _f(p).ravel(), strict=False)) / _f(y).size),
     Case("mse_gradient", "minus two times (y - p)", lambda y, p: -2 * (_f(y) - _f(p)) / np.size(p)),
     Case("mse_gradient", "mean-style", lambda y, p: 2 * np.subtract(p, y, dtype=float) / len(_f(p).ravel())),
     Case("cross_entropy", "np.maximum", lambda y, p, eps=1e-12: -np.sum(_f(y) * np.log(np.maximum(_f(p), eps)))

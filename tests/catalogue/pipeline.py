@@ -106,7 +106,7 @@ def _rows_by_gaps(boxes):
         return []
     jump = np.median([b[3] for b in boxes]) / 2
     rows = [[boxes[0]]]
-    for previous, box in zip(boxes, boxes[1:]):
+    for previous, box in zip(boxes, boxes[1:], strict=False):
         if box[1] + box[3] / 2 - (previous[1] + previous[3] / 2) > jump:
             rows.append([])
         rows[-1].append(box)
