@@ -22,6 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Both labs start in one place, scripts/lab.py (the browser test starts the participants' lab with it too).
 LAB := $(BIN)/python scripts/lab.py

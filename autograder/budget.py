@@ -85,10 +85,11 @@ def library_calls(code: str) -> list[str]:
         tree = ast.parse(code)
     except SyntaxError:
         return []
-    calls = []
+    calls: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            parts, target = [], node.func
+            parts: list[str] = []
+            target: ast.expr = node.func
             while isinstance(target, ast.Attribute):
                 parts.append(target.attr)
                 target = target.value
@@ -120,7 +121,8 @@ class Task:
 
 def tasks(notebook: dict) -> list[Task]:
     """The notebook's tasks with their counts (see the module's docstring)."""
-    found, seen = [], {False: set(), True: set()}   # concepts met by a core learner / by one doing everything
+    found: list[Task] = []
+    seen: dict[bool, set[str]] = {False: set(), True: set()}  # concepts met by a core learner / by one doing all
     words = {False: 0, True: 0}
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":

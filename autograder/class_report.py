@@ -215,14 +215,16 @@ def _gradebook(root: Path, db_url: str | None = None):
                                                  .select_from(GradeCell).join(GradeCell.notebook)
                                                  .join(Notebook.assignment)):
             cells[assignment].append((grade_id, max_points))
-        scores = defaultdict(dict)  # assignment → student → score: nbgrader's SubmittedNotebook.score, summed
+        # assignment → student → score: nbgrader's SubmittedNotebook.score, summed
+        scores: dict[str, dict[str, float]] = defaultdict(dict)
         for assignment, student, score in (  # in one query (its column property runs a subquery per notebook)
                 db.query(Assignment.name, SubmittedAssignment.student_id, func.coalesce(func.sum(Grade.score), 0.0))
                 .select_from(SubmittedNotebook).outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id)
                 .join(SubmittedNotebook.assignment).join(SubmittedAssignment.assignment)
                 .group_by(SubmittedNotebook.id, Assignment.name, SubmittedAssignment.student_id)):
             scores[assignment][student] = score
-        grades = defaultdict(dict)  # (assignment, grade_id) → student → (score, max)
+        # (assignment, grade_id) → student → (score, max)
+        grades: dict[tuple[str, str], dict[str, tuple[float, float]]] = defaultdict(dict)
         for assignment, grade_id, student, score, max_points in (
                 db.query(Assignment.name, GradeCell.name, SubmittedAssignment.student_id, Grade.score,
                          GradeCell.max_score)
@@ -358,10 +360,10 @@ def summary(report: ClassReport, lines: int = 5) -> str:
         hard = f"hardest {hardest.grade_id} {hardest.earned}/{hardest.graded}" if hardest else ""
         out.append(f"{nb.assignment:<16} {len(nb.scores):>4} graded  core done {nb.core_done}/{len(nb.standings)}  "
                    f"mean {_means(nb)}  {hard}  grading {_seconds(nb)}")
-    hardest = [(nb, c) for nb, c in report.hardest if c.share < 1][:lines]
-    if hardest:
+    hard_tasks = [(nb, c) for nb, c in report.hardest if c.share < 1][:lines]
+    if hard_tasks:
         out += ["", "Hardest tasks (share who earned the full points):"]
-        out += [f"  {nb.assignment} / {c.grade_id}: {c.earned}/{c.graded} ({c.share:.0%})" for nb, c in hardest]
+        out += [f"  {nb.assignment} / {c.grade_id}: {c.earned}/{c.graded} ({c.share:.0%})" for nb, c in hard_tasks]
     mistakes = sorted(((g, nb, c) for nb in report.notebooks for c in nb.cells for g in c.failures),
                       key=lambda t: -t[0].count)
     if mistakes:
@@ -419,7 +421,7 @@ def figures(nb: NotebookSummary) -> tuple[str, str]:
     ax.hist(nb.scores, bins=edges, color="#4878a8", edgecolor="white")
     ax.set(xlabel=f"score (of {nb.max_score:g})", ylabel="participants", xlim=(edges[0], edges[-1]),
            title=f"{nb.assignment}: scores of {len(nb.scores)}")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # a MaxNLocator
 
     height = 0.9 + 0.24 * max(len(nb.cells), 1)
     label = max((len(c.grade_id) for c in nb.cells), default=4) * 0.065 + 0.2  # inches, at 8 pt

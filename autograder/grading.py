@@ -52,7 +52,7 @@ def grade_class(source: Path, root: Path = COURSE_ROOT, only: list[str] | None =
     pairs = [(s, a) for s in found.students for a in assignments if (s, a) in found.notebooks]
     checksums = {(s, a): digest(sources[a], _submitted(root, s, a).read_bytes(), str(cell_timeout))
                  for s, a in pairs}
-    graded: dict[tuple[str, str], steps.Graded] = {} if force else _unchanged(root, url, ledger, checksums)
+    graded: dict[tuple[str, str], steps.Graded] = {} if force else dict(_unchanged(root, url, ledger, checksums))
     ledger.close()
     todo = [(s, a, checksums[s, a]) for s, a in pairs if (s, a) not in graded]
     unchanged = f", unchanged since graded: {len(pairs) - len(todo)}" if len(todo) < len(pairs) else ""

@@ -138,7 +138,8 @@ def defined_names(source: str) -> list[str]:
         tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines))
     except SyntaxError:
         return []
-    defs, others, todo = [], [], list(tree.body)
+    defs, others = [], []
+    todo: list[ast.AST] = list(tree.body)
     while todo:
         node = todo.pop(0)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

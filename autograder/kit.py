@@ -45,7 +45,10 @@ def project(root: Path = COURSE_ROOT) -> dict:
 
 def requirement_name(requirement: str) -> str:
     """``scikit-image>=0.22`` → ``scikit-image``."""
-    return re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement).group().lower()
+    found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+    if found is None:
+        raise ValueError(f"{requirement!r} is not a requirement: it should start with a package name")
+    return found.group().lower()
 
 
 def participant_dependencies(root: Path = COURSE_ROOT) -> list[str]:

@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from .paths import COURSE_ROOT
+
+T = TypeVar("T")
 
 CHALLENGE = "06-pipeline"  # the assignment whose readers are ranked
 METRICS = ("challenge", "sheet_reading")  # the first present is the challenge score (see hidden/pipeline.py)
@@ -46,7 +49,7 @@ def competition_ranks(values: Iterable[float], digits: int = 9) -> list[int]:
     return [1 + len(ascending) - bisect.bisect_right(ascending, v) for v in values]
 
 
-def ranked(items: list, score: Callable[[object], float], name: Callable[[object], str]) -> list[tuple[int, object]]:
+def ranked(items: list[T], score: Callable[[T], float], name: Callable[[T], str]) -> list[tuple[int, T]]:
     """``items`` best first (ties by ``name``), each with its competition rank by ``score``."""
     ordered = sorted(items, key=lambda item: (-round(score(item), 9), name(item).casefold(), name(item)))
     return list(zip(competition_ranks([score(item) for item in ordered]), ordered, strict=False))
@@ -147,7 +150,9 @@ def make_board(root: Path, assignment: str, participants: dict[str, str], graded
     graded = {s: v for s, v in graded.items() if s not in ungradable}
     students = set(graded) | set(ungradable)
     shown = ({s: participants.get(s, s) for s in students} if names else pseudonyms(root, students))
-    scored, unscored, used = [], [], set()
+    scored: list[Entry] = []
+    unscored: list[Entry] = []
+    used: set[str] = set()
     for student in sorted(graded):
         verdict = verdicts.get((student, assignment))
         metrics = verdict.metrics if verdict else {}
@@ -161,7 +166,7 @@ def make_board(root: Path, assignment: str, participants: dict[str, str], graded
         missing = lines and all(line.startswith("missing ") for line in lines)
         unscored.append(Entry(student, shown[student], None, None, reason="not handed in" if missing else UNGRADABLE,
                               detail="; ".join(reasons) or "not graded"))
-    ranks = ranked(scored, lambda e: e.score, lambda e: e.shown)
+    ranks = ranked(scored, lambda e: e.score or 0.0, lambda e: e.shown)  # scored: every score is a number
     entries = [Entry(e.student, e.shown, e.score, rank, e.accuracy, e.sheet_reading) for rank, e in ranks]
     when = [v.graded_at for (s, a), v in verdicts.items() if a == assignment and s in graded and v.graded_at]
     metric = used.pop() if len(used) == 1 else "mixed" if used else METRICS[0]

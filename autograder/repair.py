@@ -86,7 +86,8 @@ def repair(path: Path, assignment: str) -> list[str]:
     notes += _duplicates(notebook)
     notes += _cell_types(notebook, released)
     present = {_grade_id(c) for c in notebook.cells}
-    restored, position = [], 0
+    restored: list[str] = []
+    position = 0
     for original in release.cells:
         grade_id = _grade_id(original)
         if grade_id in present:
@@ -97,7 +98,7 @@ def repair(path: Path, assignment: str) -> list[str]:
             position += 1
     if restored:
         notes.append(f"restored deleted cell(s) {', '.join(restored)} as released (unanswered)")
-    edited = [_grade_id(c) for c in notebook.cells if _is_test(c)
+    edited = [str(_grade_id(c)) for c in notebook.cells if _is_test(c)
               and _grade_id(c) in released and released[_grade_id(c)].source != c.source]
     if edited:
         notes.append(f"edited test cell(s) {', '.join(edited)}: graded with the original")
@@ -121,7 +122,7 @@ def _kernelspec(notebook, release) -> list[str]:
 
 def _foreign(notebook, released: dict, assignment: str, name: str) -> list[str]:
     """Cells with grade ids of no cell of this release: another notebook, or a part of one."""
-    ids = {_grade_id(c) for c in notebook.cells if _grade_id(c)}
+    ids = {str(_grade_id(c)) for c in notebook.cells if _grade_id(c)}
     foreign = ids - set(released)
     if not foreign:
         return []
@@ -163,11 +164,11 @@ def _duplicates(notebook) -> list[str]:
 
 def _cell_types(notebook, released: dict) -> list[str]:
     """A graded or answer cell turned into markdown (or raw) becomes code again, as released."""
-    changed = []
+    changed: list[str] = []
     for cell in notebook.cells:
         original = released.get(_grade_id(cell))
         if original is not None and cell.cell_type != original.cell_type:
-            changed.append(_grade_id(cell))
+            changed.append(str(_grade_id(cell)))
             source, metadata = cell.source, cell.metadata
             cell.clear()
             cell.update(copy.deepcopy(original))

@@ -35,15 +35,15 @@ def score_table(results: list[Graded], found: Collection, seconds: bool = False)
     max_scores = {r.assignment: r.max_score for r in results if r.max_score is not None}
     empty = {r.assignment: Standing(0.0, r.standing.core_max, 0.0, r.standing.stretch_max)
              for r in results if r.standing is not None}
-    by_student = defaultdict(dict)
-    for r in results:
-        by_student[r.student][r.assignment] = r
+    by_student: dict[str, dict[str, Graded]] = defaultdict(dict)
+    for result in results:
+        by_student[result.student][result.assignment] = result
     rows, notes, any_late = [], [], False
     for student in sorted(by_student, key=lambda s: (found.name(s).casefold(), s)):
         name = _printable(found.name(student))
         cells, parts, total, maximum, done = [], [], 0.0, 0.0, 0
         for assignment in assignments:
-            r = by_student[student].get(assignment)
+            r: Graded | None = by_student[student].get(assignment)
             maximum += max_scores.get(assignment, 0.0)  # a missing notebook counts as zero
             if r is None or r.score is None:
                 cells.append("—")
@@ -126,7 +126,7 @@ def save_notes(results: list[Graded], found: Collection, root: Path) -> Path:
     except (OSError, ValueError, KeyError, TypeError):
         kept = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    run = {r.assignment: {"graded_at": now, "notes": {}, "problems": []} for r in results}
+    run: dict[str, dict] = {r.assignment: {"graded_at": now, "notes": {}, "problems": []} for r in results}
     for r in results:
         if r.notes:
             run[r.assignment]["notes"].setdefault(r.student, []).extend(r.notes)

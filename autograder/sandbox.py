@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,10 +152,10 @@ def python_paths() -> list[str]:
 
 
 def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits: Limits,
-                  readable: list[str] = (), stop: int = -1, out: int = -1) -> list[str]:
+                  readable: Sequence[str] = (), stop: int = -1, out: int = -1) -> list[str]:
     """``kernel_cmd`` wrapped in bubblewrap and prlimit, under autograder/supervisor.py, which is
     told to stop the kernel through the pipe ``stop`` and writes the answers to the file ``out``."""
-    args = [_bwrap(), *_namespaces(), *_system_mounts(),
+    args = [_bwrap() or "bwrap", *_namespaces(), *_system_mounts(),
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.file_size), "--tmpfs", "/tmp",
             "--size", str(limits.file_size), "--tmpfs", HOME]
@@ -172,7 +173,8 @@ def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits:
     args += ["--clearenv"] + [a for k, v in kernel_environment().items() for a in ("--setenv", k, v)]
     settings = {"inbox": INBOX, "workspace": WORKSPACE, "stop": stop, "out": out, "caps": CAPS}
     supervisor = [sys.executable, "-I", "-S", SUPERVISOR, json.dumps(settings)]
-    return [*args, "--", *supervisor, "--", shutil.which("prlimit"), *limits.prlimit_arguments(), "--", *kernel_cmd]
+    prlimit = shutil.which("prlimit") or "prlimit"  # unavailable_reason() says when it is missing
+    return [*args, "--", *supervisor, "--", prlimit, *limits.prlimit_arguments(), "--", *kernel_cmd]
 
 
 def kernel_environment(home: str = HOME, workspace: str = WORKSPACE) -> dict[str, str]:
@@ -195,7 +197,7 @@ def exit_cause(returncode: int | None, stderr_tail: str, sandboxed: bool, memory
     if returncode is None:
         return "it stopped answering"
     signum = -returncode if returncode < 0 else returncode - 128 if sandboxed and returncode > 128 else None
-    named = {signal.SIGSEGV: "segmentation fault", signal.SIGXCPU: "CPU time limit",
+    named: dict[int, str] = {signal.SIGSEGV: "segmentation fault", signal.SIGXCPU: "CPU time limit",
              signal.SIGXFSZ: "file size limit", signal.SIGKILL: "killed (memory or time limit)",
              signal.SIGABRT: "it crashed (aborted)", signal.SIGBUS: "bus error", signal.SIGILL: "illegal instruction",
              signal.SIGFPE: "arithmetic fault", signal.SIGTERM: "terminated"}
@@ -334,7 +336,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         await self._stop_sandbox()
         if self._running():
             await super()._async_kill_kernel(restart)
-        elif self.has_kernel:
+        elif self.has_kernel and self.provisioner is not None:
             await self.provisioner.wait()  # ended and reaped: no signal to a process group that may be another's
 
     def _receive_answers(self) -> None:
@@ -343,7 +345,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._stop is not None:
             os.close(self._stop)
             self._stop = None
-        if answers is not None:
+        if answers is not None and self._inbox is not None:
             with answers:
                 answers.seek(0)
                 receive_answers(answers, self._inbox / ".grading" / "answers")

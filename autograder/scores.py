@@ -94,7 +94,8 @@ def split(grades: Iterable[tuple[str, float | None, float]], stretch: frozenset[
         part = points[grade_id in stretch]
         part[0] += score or 0.0
         part[1] += max_score or 0.0
-    return Standing(*points[False], *points[True], seconds_late=float(seconds_late or 0.0),
+    (core, core_max), (extra, extra_max) = points[False], points[True]
+    return Standing(core, core_max, extra, extra_max, seconds_late=float(seconds_late or 0.0),
                     penalty=float(penalty or 0.0))
 
 

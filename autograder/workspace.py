@@ -94,8 +94,8 @@ def receive_answers(stream, folder: Path) -> list[str]:
                     refused.append(name)
                     continue
                 try:
-                    with os.fdopen(fd, "wb") as target:
-                        shutil.copyfileobj(tar.extractfile(member), target)
+                    with os.fdopen(fd, "wb") as target, tar.extractfile(member) as source:  # type: ignore[union-attr]
+                        shutil.copyfileobj(source, target)
                 except BaseException:
                     os.unlink(folder / name)  # never half a file
                     raise

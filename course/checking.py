@@ -164,8 +164,8 @@ def call(fn: Callable, *args, name: str | None = None, **kwargs) -> Any:
     Fails with a message if it raises, emits a warning (overflow, invalid value)
     or changes its inputs in place. ``NotImplementedError`` passes through.
     """
-    name = name or getattr(fn, "__name__", "your function")
-    return expect_answered(respond(fn, *args, name=name, **kwargs), signature(name, args, kwargs))
+    shown = str(name or getattr(fn, "__name__", "your function"))
+    return expect_answered(respond(fn, *args, name=shown, **kwargs), signature(shown, args, kwargs))
 
 
 def expect_array(got: Any, expected: Any, where: str, *, rtol: float = RTOL, atol: float = ATOL,

@@ -46,7 +46,7 @@ def write_clip(path, seed: int = 0, frames: int = 16, fps: int = FPS) -> Path:
     """The scene written to ``path`` (an .avi) with cv2.VideoWriter; returns the path."""
     path = Path(path)
     height, width = SIZE
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (width, height))
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV could not open {path} for writing (Motion-JPEG .avi)")
     try:
@@ -67,7 +67,7 @@ def read_clip(path, limit: int | None = None) -> list[np.ndarray]:
         capture = cv2.VideoCapture(str(path) if isinstance(path, (str, Path)) else path)
     finally:
         logging.setLogLevel(level)
-    frames = []
+    frames: list[np.ndarray] = []
     try:
         while capture.isOpened() and (limit is None or len(frames) < limit):
             ok, frame = capture.read()

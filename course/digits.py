@@ -145,7 +145,7 @@ def _pen_stroke(digit: np.ndarray, size: int, rng: np.random.Generator) -> np.nd
     A thin digit may get a bold pen and a thick one a fine pen, so strokes vary
     without thin ones breaking up or bold ones filling their loops.
     """
-    ink = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
+    ink: np.ndarray = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
     solid = (digit > 127).astype(np.uint8)
     core = cv2.erode(solid, np.ones((3, 3), np.uint8)).sum() / max(int(solid.sum()), 1)
     if core < 0.1 and rng.random() < 0.6:
@@ -244,7 +244,7 @@ def digit_sheet(seed: int = 0, rows: int = 4, cols: int = 6, size: tuple[int, in
     ink = cv2.warpPerspective(ink, view, (width, height), flags=cv2.INTER_LINEAR)
     owner = cv2.warpPerspective(owner, view, (width, height), flags=cv2.INTER_NEAREST)
 
-    pen = np.float32([rng.uniform(20, 110), rng.uniform(20, 50), rng.uniform(15, 40)])  # blue-black ink
+    pen = np.array([rng.uniform(20, 110), rng.uniform(20, 50), rng.uniform(15, 40)], np.float32)  # blue-black ink
     opacity = rng.uniform(0.55, 0.9)
     photo = _paper(rng, height, width) * (1.0 - opacity * ink[..., None]) + pen * opacity * ink[..., None]
     photo *= _lighting(rng, height, width, harder)[..., None]
@@ -257,7 +257,7 @@ def digit_sheet(seed: int = 0, rows: int = 4, cols: int = 6, size: tuple[int, in
     return Sheet(image, [int(v) for v in labels[pick]], boxes)
 
 
-CHALLENGE = {"rows": 6, "cols": 8, "size": (600, 800), "harder": True}
+CHALLENGE: dict = {"rows": 6, "cols": 8, "size": (600, 800), "harder": True}
 
 
 def challenge_sheet(seed: int = 0) -> Sheet:
@@ -328,10 +328,10 @@ def load_local_digits(path, split: str = "train") -> tuple[np.ndarray, np.ndarra
         raise _missing(path, "MNIST", f"{MNIST_URL} (Fashion-MNIST: {FASHION_URL})")
     if path.is_dir():
         stem = "train" if split == "train" else "t10k"
-        files = [next(iter(sorted(path.glob(f"{stem}-{kind}*"))), None) for kind in ("images", "labels")]
-        if None in files:
+        files = [sorted(path.glob(f"{stem}-{kind}*")) for kind in ("images", "labels")]
+        if not all(files):
             raise _missing(path / f"{stem}-images-idx3-ubyte.gz", "MNIST", FASHION_URL)
-        images, labels = (_read_idx(f) for f in files)
+        images, labels = (_read_idx(found[0]) for found in files)
     else:
         with np.load(path) as data:
             images, labels = data[f"x_{split}"], data[f"y_{split}"]

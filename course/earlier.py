@@ -31,8 +31,8 @@ def functions_of(notebook: str | Path) -> dict[str, Callable]:
             tree = ast.parse(code)
         except SyntaxError:
             continue  # a cell the learner left broken defines nothing
-        kept = [node for node in tree.body
-                if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
+        kept: list[ast.stmt] = [node for node in tree.body
+                                if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
         try:
             exec(compile(ast.Module(body=kept, type_ignores=[]), str(notebook), "exec"), namespace)
         except Exception:  # noqa: BLE001 - an import that fails here leaves the rest usable

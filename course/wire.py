@@ -121,7 +121,7 @@ def dumps(value: Any) -> bytes:
     arrays: dict[str, np.ndarray] = {}
     tree = json.dumps(pack(value, arrays))
     buffer = io.BytesIO()
-    np.savez(buffer, tree=np.array(tree), **arrays)
+    np.savez(buffer, tree=np.array(tree), **arrays)  # type: ignore[arg-type]  # numpy's stub types allow_pickle only
     return buffer.getvalue()
 
 
