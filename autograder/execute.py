@@ -10,10 +10,6 @@ their time limit and were interrupted: ``metadata.workshop.timed_out = ["weighte
 saves the grades as for any notebook, so the table, the gradebook and the export agree.
 The same facts go to the ``Judge`` as data (autograder/interruptions.py): every cell that timed
 out, and where execution ended, in ``resources["workshop"]["interruptions"]``.
-
-A cell that failed for want of space (the sandbox's workspace is a capped tmpfs, and so are its home
-and ``/tmp``) gets a line saying so, and ``metadata.workshop.full`` says which, for the instructor:
-``"cell 4 could not write: the notebook filled its workspace (cap 256 MB)"``.
 """
 from __future__ import annotations
 
@@ -23,7 +19,6 @@ from time import monotonic
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
@@ -34,7 +29,6 @@ from .sandbox import Limits, SandboxedKernelManager, unavailable_reason
 from .workspace import Workspace
 
 STOPPED = "KernelStopped"  # ename of the outputs that mark where and why execution ended
-NO_SPACE = "No space left on device"  # strerror(ENOSPC), in the error of a cell that could not write
 
 
 class SandboxedExecute(Execute):
@@ -79,11 +73,9 @@ class SandboxedExecute(Execute):
         self._interruptions: list[Interruption] = []  # cells that ran past their time limit
         stop: Interruption | None = None
         started, finished, sandboxed = False, False, None
-        full: list[str] = []
         try:
             with self.setup_kernel():
                 sandboxed = getattr(self.km, "sandboxed", False)
-                cap = f"{getattr(self.km, 'workspace_size', Limits.workspace_size) / (1 << 20):.0f} MB"
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 started = True
@@ -105,10 +97,6 @@ class SandboxedExecute(Execute):
                     if stop is not None:
                         _mark(cell, stop.note())
                         self.shutdown_kernel = "immediate"
-                    elif sandboxed and cell.cell_type == "code" and _no_space(cell):
-                        full.append(_name(cell, index))
-                        cell.outputs.append(new_output("stream", name="stdout", text=(
-                            f"Your notebook filled its workspace (cap {cap}): this cell could not write.\n")))
                 finished = True
         except (TimeoutError, DeadKernelError, RuntimeError) as error:
             if not finished and stop is None:  # the kernel never started, or died between cells
@@ -124,8 +112,6 @@ class SandboxedExecute(Execute):
         timed_out = [i.name for i in self._interruptions if stop is None or i.index != stop.index]
         if timed_out:  # cells interrupted at their time limit, after which the notebook went on
             meta["timed_out"] = list(dict.fromkeys(timed_out))
-        if full:
-            meta["full"] = f"{', '.join(full)} could not write: the notebook filled its workspace (cap {cap})"
         resources.setdefault("workshop", {})["interruptions"] = self._interruptions + ([stop] if stop else [])
         self.set_widgets_metadata()
 
@@ -177,10 +163,6 @@ class SandboxedExecute(Execute):
             left -= len(text)
         self._text_bytes[cell_index] = self.max_stream_bytes - left
         return super().output(outs, msg, display_id, cell_index)
-
-
-def _no_space(cell) -> bool:
-    return any(o.output_type == "error" and NO_SPACE in f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs)
 
 
 def _name(cell, index: int) -> str:

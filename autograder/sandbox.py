@@ -11,24 +11,17 @@ Under bubblewrap (Debian package ``bubblewrap``) each grading kernel runs
 - under resource limits (:class:`Limits`), set inside the namespaces with ``prlimit``
   so that the process count is the sandbox's own.
 
-``/tmp``, home and the workspace are size-capped tmpfs: what a notebook writes never reaches
-the grader's disk, and a full one fails the cell that writes (``No space left on device``).
-The workspace is filled from the grader's copy of the execution folder and its answers are
-carried out by autograder/supervisor.py, the sandbox's first process, which outlives the kernel.
-
 The kernel talks to the grader over Unix sockets in a private runtime folder (TCP
 would need the network). Where bubblewrap is missing or cannot create namespaces
 (macOS, some containers), the kernel runs with the resource limits in its private
-workspace only (on the grader's disk, uncapped), and :func:`unavailable_reason` says why.
+workspace only, and :func:`unavailable_reason` says why.
 """
 from __future__ import annotations
 
-import asyncio
 import collections
 import contextlib
 import functools
 import importlib.util
-import json
 import os
 import resource
 import shutil
@@ -38,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,19 +38,11 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, List, Unicode
 
-from .workspace import CAPS, MAX_ANSWER_BYTES, MAX_ANSWERS_BYTES, receive_answers
-
 __all__ = ["Limits", "SandboxedKernelManager", "unavailable_reason", "exit_cause"]
 
 GiB, MiB = 1 << 30, 1 << 20
 HOME = "/home/participant"          # the kernel's home inside the sandbox (a private tmpfs)
 WORKSPACE = f"{HOME}/work"          # the kernel's working folder inside the sandbox
-INBOX = "/run/workshop/inbox"       # the grader's copy of the execution folder, read-only, copied into WORKSPACE
-SUPERVISOR = "/run/workshop/supervisor.py"
-# .grading/ of the workspace is a tmpfs of its own, the size of the answers' caps (one file twice, as it is
-# replaced): a notebook that fills its workspace still has its test cells' answers written.
-GRADING_SIZE = MAX_ANSWERS_BYTES + MAX_ANSWER_BYTES
-STOP_SECONDS = 10                   # for the supervisor to stop the kernel and send its answers
 NOBODY = 65534
 # The environment a grading kernel gets: nothing of the instructor's but these. Grading is headless
 # (figures drawn with Agg, none rendered into the notebook) and single-threaded (autograder.workers).
@@ -78,7 +62,6 @@ class Limits:
     memory: int = 3 * GiB             # RLIMIT_DATA: heap and private mappings
     address_space: int = 32 * GiB     # RLIMIT_AS: a backstop only
     file_size: int = 256 * MiB        # RLIMIT_FSIZE: the largest file it may write
-    workspace_size: int = 256 * MiB   # all it may write in its workspace (a tmpfs; home and /tmp: file_size each)
     processes: int = 512              # RLIMIT_NPROC: processes and threads in the sandbox
     notebook_seconds: int = 900       # wall clock for the whole notebook, besides the per-cell timeout
 
@@ -152,9 +135,8 @@ def python_paths() -> list[str]:
 
 
 def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits: Limits,
-                  readable: Sequence[str] = (), stop: int = -1, out: int = -1) -> list[str]:
-    """``kernel_cmd`` wrapped in bubblewrap and prlimit, under autograder/supervisor.py, which is
-    told to stop the kernel through the pipe ``stop`` and writes the answers to the file ``out``."""
+                  readable: Sequence[str] = ()) -> list[str]:
+    """``kernel_cmd`` wrapped in bubblewrap and prlimit."""
     args = [_bwrap() or "bwrap", *_namespaces(), *_system_mounts(),
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.file_size), "--tmpfs", "/tmp",
@@ -162,19 +144,13 @@ def bwrap_command(kernel_cmd: list[str], workspace: Path, runtime: Path, limits:
     for path in [*python_paths(), *readable]:
         if Path(path).exists():
             args += ["--ro-bind", path, path]
-    args += ["--size", str(limits.workspace_size), "--tmpfs", WORKSPACE]
-    if (workspace / ".grading").is_dir():
-        args += ["--size", str(GRADING_SIZE), "--tmpfs", f"{WORKSPACE}/.grading"]
+    args += ["--bind", str(workspace), WORKSPACE, "--bind", str(runtime), str(runtime), "--chdir", WORKSPACE]
     for question in sorted((workspace / ".grading").glob("*.npz")):  # the judge's questions stay, whatever it deletes
         args += ["--ro-bind", str(question), f"{WORKSPACE}/.grading/{question.name}"]
-    args += ["--ro-bind", str(workspace), INBOX, "--ro-bind", str(Path(__file__).with_name("supervisor.py")),
-             SUPERVISOR, "--bind", str(runtime), str(runtime), "--chdir", WORKSPACE]
-    args += ["--remount-ro", "/"]  # the sandbox's own root: no writable memory beyond /tmp, home and the workspace
+    args += ["--remount-ro", "/"]  # the sandbox's own root: no writable memory beyond /tmp and home
     args += ["--clearenv"] + [a for k, v in kernel_environment().items() for a in ("--setenv", k, v)]
-    settings = {"inbox": INBOX, "workspace": WORKSPACE, "stop": stop, "out": out, "caps": CAPS}
-    supervisor = [sys.executable, "-I", "-S", SUPERVISOR, json.dumps(settings)]
     prlimit = shutil.which("prlimit") or "prlimit"  # unavailable_reason() says when it is missing
-    return [*args, "--", *supervisor, "--", prlimit, *limits.prlimit_arguments(), "--", *kernel_cmd]
+    return [*args, "--", prlimit, *limits.prlimit_arguments(), "--", *kernel_cmd]
 
 
 def kernel_environment(home: str = HOME, workspace: str = WORKSPACE) -> dict[str, str]:
@@ -220,8 +196,6 @@ class SandboxedKernelManager(AsyncKernelManager):
     memory = Integer(Limits.memory, help="RLIMIT_DATA of the kernel, bytes").tag(config=True)
     address_space = Integer(Limits.address_space, help="RLIMIT_AS of the kernel, bytes").tag(config=True)
     file_size = Integer(Limits.file_size, help="RLIMIT_FSIZE of the kernel, bytes").tag(config=True)
-    workspace_size = Integer(Limits.workspace_size, help="size of the kernel's workspace (a tmpfs), bytes"
-                             ).tag(config=True)
     processes = Integer(Limits.processes, help="RLIMIT_NPROC inside the sandbox").tag(config=True)
     workspace = Unicode("", help="the kernel's private working folder (outside path)")
     readable = List(Unicode(), help="more paths the kernel may read (read-only binds)").tag(config=True)
@@ -230,12 +204,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self._runtime = Path(tempfile.mkdtemp(prefix="workshop-kernel-"))
         os.chmod(self._runtime, 0o700)
-        # removed when the kernel is cleaned up, dead or alive; else when this manager is collected or at exit
-        self._remove_runtime = weakref.finalize(self, shutil.rmtree, str(self._runtime), ignore_errors=True)
-        self._stop: int | None = None       # the write end of the supervisor's stop pipe
-        self._answers = None                # the nameless file the supervisor writes the answers to
-        self._process = None                # the Popen of the sandbox (the provisioner forgets it once waited for)
-        self._inbox: Path | None = None     # the workspace outside, where the answers are received
         self.transport = "ipc"  # Unix sockets: the kernel has no network
         self.connection_file = str(self._runtime / "kernel.json")
         self.ip = str(self._runtime / "socket")
@@ -244,8 +212,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @property
     def limits(self) -> Limits:
-        return Limits(cpu_seconds=self.cpu_seconds, memory=self.memory, address_space=self.address_space,
-                      file_size=self.file_size, workspace_size=self.workspace_size, processes=self.processes)
+        return Limits(self.cpu_seconds, self.memory, self.address_space, self.file_size, self.processes)
 
     @property
     def sandboxed(self) -> bool:
@@ -265,16 +232,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["stderr"] = kw["stdout"] = write
         kw.pop("cwd", None)
         env = {k: v for k, v in kw.pop("env", os.environ).items() if k != "JPY_PARENT_PID"}
-        stop = None
         if self.sandboxed:
-            self._inbox = workspace
-            stop, self._stop = os.pipe()
-            self._answers = tempfile.TemporaryFile(dir=workspace)  # noqa: SIM115 - nameless, closed with the kernel
-            kernel_cmd = bwrap_command(kernel_cmd, workspace, self._runtime, self.limits, list(self.readable),
-                                       stop, self._answers.fileno())
+            kernel_cmd = bwrap_command(kernel_cmd, workspace, self._runtime, self.limits, list(self.readable))
             kw["env"] = {"PATH": env.get("PATH", os.defpath)}
             kw["cwd"] = str(self._runtime)
-            kw["pass_fds"] = (stop, self._answers.fileno())
         else:
             kw["env"] = kernel_environment(str(workspace / ".home"), str(workspace))
             kw["cwd"] = str(workspace)
@@ -282,14 +243,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             kw["preexec_fn"] = functools.partial(_set_rlimits, limits)
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
-        except BaseException:
-            self._receive_answers()  # none: the pipe and the file closed
-            raise
         finally:
             os.close(write)
-            if stop is not None:
-                os.close(stop)
-        self._process = getattr(self.provisioner, "process", None)
         threading.Thread(target=self._watch_memory, daemon=True).start()
 
     def _read_stderr(self, fd: int) -> None:
@@ -301,10 +256,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         return b"".join(self._stderr_tail)[-8192:].decode("utf-8", "replace")
 
     def returncode(self) -> int | None:
-        return None if self._process is None else self._process.poll()
-
-    def _running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
+        process = getattr(self.provisioner, "process", None)
+        return None if process is None else process.poll()
 
     def exit_cause(self) -> str:
         return exit_cause(self.returncode(), self.stderr_tail(), self.sandboxed, self.peak_memory / self.memory)
@@ -316,51 +269,10 @@ class SandboxedKernelManager(AsyncKernelManager):
                 self.peak_memory = max(self.peak_memory, max((_data_bytes(p) for p in _descendants(pid)), default=0))
             time.sleep(0.25)
 
-    async def _stop_sandbox(self) -> None:
-        """Have the supervisor stop the kernel and send its answers, and wait for it (at most STOP_SECONDS):
-        a signal to bubblewrap would end the sandbox, answers and all."""
-        if self._stop is None:
-            return
-        with contextlib.suppress(OSError):  # it has ended already
-            os.write(self._stop, b"x")
-        deadline = time.monotonic() + STOP_SECONDS
-        while self._running() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-
-    async def _async_send_kernel_sigterm(self, restart: bool = False) -> None:
-        await self._stop_sandbox()
-        if self._running():
-            await super()._async_send_kernel_sigterm(restart)
-
-    async def _async_kill_kernel(self, restart: bool = False) -> None:
-        await self._stop_sandbox()
-        if self._running():
-            await super()._async_kill_kernel(restart)
-        elif self.has_kernel and self.provisioner is not None:
-            await self.provisioner.wait()  # ended and reaped: no signal to a process group that may be another's
-
-    def _receive_answers(self) -> None:
-        """What the supervisor sent, into the workspace's ``.grading/answers`` (Workspace brings it back)."""
-        answers, self._answers = self._answers, None
-        if self._stop is not None:
-            os.close(self._stop)
-            self._stop = None
-        if answers is not None and self._inbox is not None:
-            with answers:
-                answers.seek(0)
-                receive_answers(answers, self._inbox / ".grading" / "answers")
-
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        """After the kernel, dead or alive: its answers received, its runtime folder removed."""
-        if self._running():  # never left running while its answers are read
-            await self._stop_sandbox()
-        self._receive_answers()
         await super()._async_cleanup_resources(restart)
         if not restart:
-            self._remove_runtime()
-
-    # jupyter_client binds the base class's coroutine to this name, and nbclient calls it after a kernel died
-    cleanup_resources = _async_cleanup_resources
+            shutil.rmtree(self._runtime, ignore_errors=True)
 
 
 def _descendants(pid: int) -> list[int]:

@@ -121,8 +121,6 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if executed.get("timed_out"):
         graded.notes.append(f"cell(s) {', '.join(executed['timed_out'])} timed out after "
                             f"{nbgrader.config.Execute.timeout} s")
-    if executed.get("full"):  # a cell that writes files failed: the workspace (a capped tmpfs in the sandbox) was full
-        graded.notes.append(executed["full"])
     stopped = executed.get("stopped")
     if stopped:
         graded.notes.append(f"{stopped}; the cells after it scored 0")

@@ -4,17 +4,12 @@ In: the regular files of the notebook's execution folder (``autograded/<student>
 the judge's questions in ``.grading/`` among them, but no notebook (the autograded copy holds the
 hidden tests). Back: only the answers the kernel wrote to ``.grading/answers/``, regular files
 only (no symlinks, no folders), each and all together size-capped. Nothing else returns.
-
-Under bubblewrap this folder is only the kernel's inbox: the kernel works in a size-capped tmpfs
-filled from it (autograder/supervisor.py), whose answers come back as a tar (:func:`receive_answers`)
-into ``.grading/answers/`` here, under the same caps, before :meth:`Workspace.bring_back_answers`.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import stat
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +18,6 @@ ANSWERS = Path(".grading", "answers")
 MAX_ANSWER_BYTES = 32 << 20      # one answers file
 MAX_ANSWERS_BYTES = 128 << 20    # all of a notebook's answers
 MAX_ANSWER_FILES = 500
-CAPS = {"file": MAX_ANSWER_BYTES, "total": MAX_ANSWERS_BYTES, "files": MAX_ANSWER_FILES}  # for the supervisor
 
 
 @dataclass
@@ -36,19 +30,15 @@ class Workspace:
     @classmethod
     def create(cls, origin: Path) -> Workspace:
         path = Path(tempfile.mkdtemp(prefix="workshop-workspace-"))
-        try:
-            for source in sorted(origin.rglob("*")):
-                relative = source.relative_to(origin)
-                info = source.lstat()
-                if not stat.S_ISREG(info.st_mode) or source.suffix == ".ipynb":
-                    continue
-                target = path / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-            _copy_matplotlib_cache(path / ".matplotlib")
-        except BaseException:  # a copy that failed (no room) leaves no folder behind
-            shutil.rmtree(path, ignore_errors=True)
-            raise
+        for source in sorted(origin.rglob("*")):
+            relative = source.relative_to(origin)
+            info = source.lstat()
+            if not stat.S_ISREG(info.st_mode) or source.suffix == ".ipynb":
+                continue
+            target = path / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        _copy_matplotlib_cache(path / ".matplotlib")
         return cls(origin, path)
 
     def bring_back_answers(self) -> list[Path]:
@@ -73,36 +63,6 @@ class Workspace:
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
-
-
-def receive_answers(stream, folder: Path) -> list[str]:
-    """The answers in the tar ``stream`` (from autograder/supervisor.py) written to ``folder``, under the
-    caps above: regular files with plain names only. What was left out, by name; a cut tar ends early."""
-    refused, total, count = [], 0, 0
-    try:
-        with tarfile.open(fileobj=stream, mode="r|") as tar:
-            for member in tar:
-                name = member.name
-                if not member.isreg() or "/" in name or name.startswith(".") or count >= MAX_ANSWER_FILES \
-                        or member.size > MAX_ANSWER_BYTES or total + member.size > MAX_ANSWERS_BYTES:
-                    refused.append(name)
-                    continue
-                folder.mkdir(parents=True, exist_ok=True)
-                try:
-                    fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-                except OSError:  # a name twice, or too long
-                    refused.append(name)
-                    continue
-                try:
-                    with os.fdopen(fd, "wb") as target, tar.extractfile(member) as source:  # type: ignore[union-attr]
-                        shutil.copyfileobj(source, target)
-                except BaseException:
-                    os.unlink(folder / name)  # never half a file
-                    raise
-                total, count = total + member.size, count + 1
-    except (tarfile.TarError, EOFError, OSError):  # none, or cut short (its writer killed), or no room here
-        pass
-    return refused
 
 
 def _is_real_folder(root: Path, relative: Path) -> bool:

@@ -1,18 +1,14 @@
 """The grading kernel's sandbox and executor, on small notebooks (seconds each):
-what the kernel sees, what comes back from its workspace, limits, and the fallback.
-However a kernel ends, it leaves no temporary folder behind (``_run`` checks it each time)."""
+what the kernel sees, what comes back from its workspace, limits, and the fallback."""
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
 import resource
-import secrets
 import signal
 import socket
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -24,18 +20,15 @@ from autograder import steps
 from autograder.collect import Collection
 from autograder.execute import STOPPED, SandboxedExecute
 from autograder.limit_output import LimitTextOutput
-from autograder.sample_class import solved
-from autograder.sandbox import GiB, MiB, exit_cause, python_paths, unavailable_reason
+from autograder.sandbox import GiB, exit_cause, python_paths, unavailable_reason
 from autograder.steps import Graded
-from autograder.validate import graded_cells
 
 REPO = Path(steps.__file__).resolve().parents[1]
 sandboxed = pytest.mark.skipif(unavailable_reason() is not None, reason=f"no sandbox: {unavailable_reason()}")
 
 
 def _run(tmp_path, *sources, graded=(), **traits):
-    """Execute cells in the executor with ``tmp_path/exec`` as the execution folder, and
-    ``tmp_path/tmp`` as the system's temporary folder: empty again afterwards, whatever happened."""
+    """Execute cells in the executor with ``tmp_path/exec`` as the execution folder."""
     folder = tmp_path / "exec"
     folder.mkdir(exist_ok=True)
     cells = []
@@ -52,22 +45,8 @@ def _run(tmp_path, *sources, graded=(), **traits):
         owner, _, name = key.partition("__")
         setattr(config[owner], name, value)
     executor = SandboxedExecute(config=config, timeout=20)
-    with _temporary(tmp_path) as temporary:
-        executor.preprocess(nb, {"metadata": {"path": str(folder)}})
-    assert not list(temporary.iterdir()), "the workspace or the kernel's runtime folder was left behind"
+    executor.preprocess(nb, {"metadata": {"path": str(folder)}})
     return nb
-
-
-@contextlib.contextmanager
-def _temporary(tmp_path):
-    """``tmp_path/tmp`` as the folder of tempfile while the block runs (this test's alone)."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir(exist_ok=True)
-    saved, tempfile.tempdir = tempfile.tempdir, str(temporary)
-    try:
-        yield temporary
-    finally:
-        tempfile.tempdir = saved
 
 
 def _text(cell) -> str:
@@ -140,7 +119,6 @@ def test_only_regular_answer_files_come_back(tmp_path):
 ])
 def test_a_dying_kernel_costs_the_cells_after_it(tmp_path, code, cause):
     nb = _run(tmp_path, "print('ran')", "x = 1", code, "print('never')", "assert True", graded=(1, 4))
-    # and its runtime folder (/tmp/workshop-kernel-*) is gone with it: _run checks
     assert _text(nb.cells[0]) == "ran\n"
     assert not _errors(nb.cells[1])
     assert nb.metadata.workshop["stopped"] == f"the kernel died in cell 3: {cause}"
@@ -166,75 +144,6 @@ def test_resource_limits_hold_inside(tmp_path):
     data, _, nproc, fsize, _ = json.loads(_text(nb.cells[0]))
     assert (data, nproc, fsize) == (GiB, 300, 1 << 20)
     assert nb.metadata.workshop.get("stopped", "").endswith("file size limit") or _errors(nb.cells[1])
-
-
-@sandboxed
-def test_the_workspace_is_a_capped_tmpfs_filled_from_the_execution_folder(tmp_path):
-    (tmp_path / "exec" / ".grading").mkdir(parents=True)
-    (tmp_path / "exec" / ".grading" / "questions.npz").write_bytes(b"questions")
-    (tmp_path / "exec" / "data.csv").write_text("1,2\n")
-    nb = _run(tmp_path,
-              "import os\nprint(os.statvfs('.').f_blocks * os.statvfs('.').f_frsize, open('data.csv').read().strip())\n"
-              "open('data.csv', 'a').write('3,4\\n')",
-              "chunk = b'x' * (1 << 20)\nfor i in range(3):\n    with open(f'fill-{i}', 'wb') as f:\n"
-              "        for _ in range(6):\n            f.write(chunk)",
-              "import os\nos.makedirs('.grading/answers', exist_ok=True)\n"
-              "open('.grading/answers/test_a.npz', 'wb').write(b'a' * (1 << 20))\nprint(sorted(os.listdir('.')))",
-              SandboxedKernelManager__workspace_size=16 * MiB)
-    assert _text(nb.cells[0]) == f"{16 * MiB} 1,2\n", "the workspace: a tmpfs of the cap, with the inputs in it"
-    assert _errors(nb.cells[1]) == ["OSError: [Errno 28] No space left on device"]
-    assert _text(nb.cells[1]) == "Your notebook filled its workspace (cap 16 MB): this cell could not write.\n"
-    assert nb.metadata.workshop["full"] == "cell 2 could not write: the notebook filled its workspace (cap 16 MB)"
-    assert not _errors(nb.cells[2]), "the answers have room of their own"
-    assert "fill-2" in _text(nb.cells[2])
-    back = tmp_path / "exec"
-    assert (back / ".grading" / "answers" / "test_a.npz").stat().st_size == 1 << 20
-    assert (back / "data.csv").read_text() == "1,2\n", "only the answers came back"
-    assert not list(back.glob("fill-*")), "only the answers came back"
-
-
-@sandboxed
-def test_a_notebook_that_fills_its_workspace_loses_nothing_else(course, tmp_path):
-    """Graded for real beside an honest notebook: the cell that wrote past the cap fails, with a line
-    in the learner's feedback and a note for the instructor; every test cell scores; no file is on disk."""
-    from nbformat.v4 import new_code_cell
-
-    token = secrets.token_hex(4)
-    filler = solved("01-neurons")
-    first = next(c for c in filler.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "weighted_sum")
-    filler.cells.insert(filler.cells.index(first) + 1, new_code_cell(
-        f"chunk = b'x' * (1 << 20)\nfor i in range(3):\n    with open('fill-{token}-%d' % i, 'wb') as f:\n"
-        "        for _ in range(12):\n            f.write(chunk)"))
-    for student, notebook in (("ada", filler), ("bo", solved("01-neurons"))):
-        (course / "submitted" / student / "01-neurons").mkdir(parents=True)
-        nbformat.write(notebook, course / "submitted" / student / "01-neurons" / "neurons.ipynb")
-    nbgrader = steps.api(course, cell_timeout=60,
-                         extra=Config({"SandboxedKernelManager": {"workspace_size": 24 * MiB}}))
-    with _temporary(tmp_path) as temporary:
-        ada, bo = (steps.autograde(student, "01-neurons", nbgrader) for student in ("ada", "bo"))
-        feedback = steps.feedback("ada", "01-neurons", nbgrader).read_text()
-    full = sum(c.metadata.nbgrader["points"] for c in graded_cells(filler).values())
-    assert (ada.score, bo.score) == (full, full) == (ada.max_score, bo.max_score)
-    cell = f"cell {filler.cells.index(first) + 2}"
-    assert ada.notes == [f"{cell} could not write: the notebook filled its workspace (cap 24 MB)"], ada.notes
-    assert bo.notes == []
-    assert "No space left on device" in feedback
-    assert "Your notebook filled its workspace (cap 24 MB)" in feedback
-    assert not [p for p in tmp_path.rglob(f"fill-{token}*")], "a file the notebook wrote reached the disk"
-    assert not list(temporary.iterdir())
-
-
-def test_a_workspace_that_cannot_be_filled_leaves_no_folder(tmp_path, monkeypatch):
-    from autograder import workspace
-    (tmp_path / "exec").mkdir()
-    (tmp_path / "exec" / "data.csv").write_text("1,2\n")
-
-    def full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-    monkeypatch.setattr(workspace.shutil, "copyfile", full)
-    with _temporary(tmp_path) as temporary, pytest.raises(OSError, match="No space left"):
-        workspace.Workspace.create(tmp_path / "exec")
-    assert not list(temporary.iterdir())
 
 
 def test_without_bubblewrap_the_kernel_still_gets_limits_and_a_private_folder(tmp_path):
