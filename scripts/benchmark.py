@@ -22,7 +22,7 @@ Separately, each alone:
     python scripts/benchmark.py --report-only [--report-class-size N]   `workshop report` on a
         synthetic class (default 300 participants, all six notebooks)
 
-Every mode runs with one thread per numerical library (autograder.workers.single_threaded), as
+Every mode runs with one thread per numerical library (autograder.grading.workers.single_threaded), as
 `workshop grade` does.
 """
 from __future__ import annotations
@@ -46,19 +46,19 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.synthetic_class
 
 from autograder import class_report, steps  # noqa: E402
-from autograder.collect import collect  # noqa: E402
+from autograder.authoring.sample_class import solved  # noqa: E402
+from autograder.authoring.validate import execute, graded_cells  # noqa: E402
 from autograder.config import gradebook_url  # noqa: E402
-from autograder.grading import prepare  # noqa: E402
-from autograder.ledger import Ledger  # noqa: E402
+from autograder.grading.collect import collect  # noqa: E402
+from autograder.grading.grade_class import prepare  # noqa: E402
+from autograder.grading.ledger import Ledger  # noqa: E402
+from autograder.grading.workers import single_threaded  # noqa: E402
 from autograder.paths import RELEASE, SOURCE, assignments, notebook_path  # noqa: E402
-from autograder.sample_class import solved  # noqa: E402
-from autograder.validate import execute, graded_cells  # noqa: E402
-from autograder.workers import single_threaded  # noqa: E402
 
 RUN_ONE = """
 import resource, sys, time
 from pathlib import Path
-from autograder.validate import execute, source_problems
+from autograder.authoring.validate import execute, source_problems
 start = time.perf_counter()
 problems = source_problems(execute(Path(sys.argv[1]), as_graded=sys.argv[2] == "graded"))
 seconds = time.perf_counter() - start
@@ -179,7 +179,7 @@ def _ask(notebook: nbformat.NotebookNode, assignment: str, folder: Path) -> bool
     """The hidden checks' questions where the kernel looks for them, as in grading; False for an
     assignment whose hidden checks still run in the kernel."""
     try:
-        from autograder.judge import AskQuestions
+        from autograder.preprocessors.ask_questions import AskQuestions
         AskQuestions().preprocess(notebook, {"nbgrader": {"assignment": assignment}, "metadata": {"path": str(folder)}})
         return True
     except (ImportError, AttributeError):
@@ -345,8 +345,8 @@ def alternately(name: str, configure: dict, rounds: int, tmp: Path) -> dict[str,
     ``configure`` maps a label to a function that changes the course's nbgrader Config."""
     from nbgrader.apps import NbGraderAPI
 
+    from autograder.authoring.sample_class import solved
     from autograder.config import nbgrader_config
-    from autograder.sample_class import solved
     root = _course(tmp / name, [name])
     stem = next((SOURCE / name).glob("*.ipynb")).name
     apis = {}
@@ -366,7 +366,8 @@ def alternately(name: str, configure: dict, rounds: int, tmp: Path) -> dict[str,
 
 
 def judge_figures(names: list[str], rounds: int = 3) -> None:
-    from autograder.judge import AskQuestions, Judge
+    from autograder.preprocessors.ask_questions import AskQuestions
+    from autograder.preprocessors.judge import Judge
 
     def without_judge(config):  # nbgrader's own steps: execute, then grade the outputs
         config.Autograde.autograde_preprocessors = [
@@ -409,7 +410,7 @@ def sandbox_figures(names: list[str], rounds: int = 3) -> None:
     bubblewrap and rlimits in a throwaway workspace, and with the sandbox off, alternately."""
     from statistics import median
 
-    from autograder.sandbox import unavailable_reason
+    from autograder.sandbox.kernel import unavailable_reason
     reason = unavailable_reason()
     if reason:
         print(f"\nSandbox overhead: not measured ({reason})")

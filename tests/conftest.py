@@ -6,11 +6,26 @@ from pathlib import Path
 
 import pytest
 
-from autograder import steps
+from autograder.authoring.validate import execute
+from autograder.grading import steps
 from autograder.paths import RELEASE, SOURCE, notebook_path
-from autograder.validate import execute
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_configure(config):
+    """``--dist loadgroup`` must send a group's tests to one worker, or its module fixtures (a whole
+    class graded) run once per worker. pytest-xdist 3.8 groups by rewriting the node id, which
+    pytest 9.2 no longer lets it do: the tests still pass, in twice the time."""
+    from importlib.metadata import version
+
+    def release(name: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in version(name).split(".")[:2] if part.isdigit())
+
+    if config.getoption("dist", "no") == "loadgroup" and release("pytest") >= (9, 2) \
+            and release("pytest-xdist") <= (3, 8):
+        raise pytest.UsageError(f"pytest {version('pytest')} breaks pytest-xdist {version('pytest-xdist')}'s "
+                                "--dist loadgroup; install the pins of pyproject.toml's test extra (pytest<9.2).")
 
 
 @functools.cache

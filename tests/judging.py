@@ -10,12 +10,12 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from autograder.grading import grade_class
+from autograder.authoring.sample_class import solved
+from autograder.authoring.validate import graded_cells
+from autograder.grading.grade_class import grade_class
+from autograder.judging.questions import checks
 from autograder.paths import SOURCE, notebook_path
-from autograder.questions import checks
-from autograder.sample_class import solved
-from autograder.validate import graded_cells
-from course import wire
+from course.answering import wire
 from course.checking import CheckFailed, describe
 
 

@@ -15,11 +15,11 @@ import nbformat
 from nbgrader.api import Grade, Student, SubmittedAssignment, SubmittedNotebook, new_uuid
 from sqlalchemy import insert
 
-from autograder import steps
-from autograder.collect import Collection
+from autograder.authoring.validate import graded_cells
+from autograder.grading import steps
+from autograder.grading.collect import Collection
 from autograder.paths import SOURCE, assignments, notebook_path
-from autograder.report import save_notes
-from autograder.validate import graded_cells
+from autograder.reports.tables import save_notes
 
 # Mistakes a synthetic participant makes: (outcome, message template, diagnosis). The values in
 # braces differ between participants; the same mistake must still group together.

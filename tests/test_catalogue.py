@@ -9,8 +9,8 @@ import pytest
 
 import tests.catalogue
 from autograder.hidden import PARTS
+from autograder.judging.questions import checks, judged
 from autograder.paths import assignments, notebook_path
-from autograder.questions import checks, judged
 from course.checking import CheckFailed
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(tests.catalogue.__path__))

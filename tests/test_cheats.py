@@ -1,7 +1,7 @@
 """Participants who attack the grader from inside their notebook, graded through the
 real nbgrader path next to an honest participant: each unsolved cheat scores 0 and
 the honest participant keeps full marks. (Reading the reference off the disk is the
-sandbox's to stop: tests of autograder/sandbox.py.)"""
+sandbox's to stop: tests of autograder/sandbox/kernel.py.)"""
 import json
 import shutil
 
@@ -9,9 +9,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from autograder.grading import grade_class, write_feedback
+from autograder.authoring.sample_class import solved
+from autograder.grading.grade_class import grade_class, write_feedback
 from autograder.paths import RELEASE, notebook_path
-from autograder.sample_class import solved
 
 pytestmark = pytest.mark.xdist_group("cheats")
 
@@ -24,11 +24,11 @@ class Always:
 """
 CHEATS = {  # name → code run in a cell of its own, right after the setup cell
     "no-op checks": """
-import course.answers, course.checks.neurons
+import course.answering.answers, course.checks.neurons
 for name in dir(course.checks.neurons):
     if callable(getattr(course.checks.neurons, name)):
         setattr(course.checks.neurons, name, lambda *args, **kwargs: None)
-course.answers.answer = lambda *args, **kwargs: None
+course.answering.answers.answer = lambda *args, **kwargs: None
 """,
     "input transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])",
     "numpy patched": """
@@ -52,7 +52,7 @@ get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)
     "questions deleted": "import shutil; shutil.rmtree('.grading', ignore_errors=True)",
     "questions edited": """
 from pathlib import Path
-from course import wire
+from course.answering import wire
 def zeros(value):
     if isinstance(value, np.ndarray): return np.zeros_like(value)
     if isinstance(value, (list, tuple)): return type(value)(zeros(v) for v in value)
@@ -64,13 +64,13 @@ weighted_sum = neuron = layer = lambda *args: np.zeros(1)
 """,
     "answers forged": """
 from pathlib import Path
-from course import wire
+from course.answering import wire
 asked = wire.load(Path('.grading/questions.npz'))
 for grade_id, questions in asked['cells'].items():
     wire.save(Path('.grading/answers') / f'{grade_id}.npz', {'token': asked['token'], 'grade_id': grade_id,
               'answers': [{'value': np.zeros(3), 'mutated': False} for _ in questions]})
-import course.answers
-course.answers.answer = lambda *args, **kwargs: None  # keep the forgery
+import course.answering.answers
+course.answering.answers.answer = lambda *args, **kwargs: None  # keep the forgery
 """,
     "always-equal objects": ANSWER_EVERYTHING + """
 weighted_sum = neuron = layer = xor = lambda *args: Always()

@@ -6,10 +6,10 @@ import sys
 import nbformat
 import pytest
 
+from autograder.authoring.sample_class import solved
 from autograder.cli import main
+from autograder.grading.selfgrade import selfgrade
 from autograder.paths import SOURCE
-from autograder.sample_class import solved
-from autograder.selfgrade import selfgrade
 
 
 def test_selfgrade_reports_score_and_messages(tmp_path):
@@ -29,7 +29,7 @@ def test_selfgrade_reports_score_and_messages(tmp_path):
 def test_selfgrade_shows_core_and_stretch_apart(tmp_path, monkeypatch):
     """The stretch tags of the source notebook (here: 01's last task, tagged in a copy) mark the cells and
     split the score; the core finished, the notebook is done."""
-    from autograder import selfgrade as module
+    from autograder.grading import selfgrade as module
     from tests.test_scores import STRETCH_TASK, tag_stretch
     source = tmp_path / "source"
     shutil.copytree(SOURCE / "01-neurons", source / "01-neurons")

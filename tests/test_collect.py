@@ -8,7 +8,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder.collect import collect, display_name, participant_name, student_id
+from autograder.grading.collect import collect, display_name, participant_name, student_id
 from autograder.paths import RELEASE, notebook_path
 
 
@@ -134,8 +134,8 @@ def test_missing_source_says_what_to_pass(tmp_path):
 
 
 def test_a_missing_notebook_is_named_unless_a_problem_explains_it():
-    from autograder.collect import Collection
-    from autograder.grading import _missing
+    from autograder.grading.collect import Collection
+    from autograder.grading.grade_class import _missing
     found = Collection(problems=[("bob", "bob_neurons.ipynb is not a valid notebook (...)")])
     assert _missing(found, "bob", "01-neurons") == []
     assert _missing(found, "ada", "01-neurons") == ["missing neurons.ipynb"]

@@ -6,7 +6,7 @@ Rules (issue 16, docs/ESTIMATING.md):
 - no cell links to the web unless it also names an offline help (help(...) or np.info);
 - every cell tagged ``stretch`` in source/ keeps the tag in release/, each run of stretch cells opens
   with a markdown cell labelled "⭐ Stretch", and no core cell calls a function a stretch solution defines;
-- every header agrees with autograder.budget's estimate within its tolerance, and the README's table of
+- every header agrees with autograder.authoring.budget's estimate within its tolerance, and the README's table of
   notebooks states the headers' figures.
 """
 import ast
@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder import budget
+from autograder.authoring import budget
 from autograder.cli import main
 from autograder.paths import RELEASE, SOURCE, assignments, notebook_path
 

@@ -15,9 +15,9 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange import ExchangeFactory
 from traitlets.config import Config
 
+from autograder.authoring.sample_class import _solutions
 from autograder.cli import main
 from autograder.config import COURSE_ID
-from autograder.sample_class import _solutions
 from tests import unix_users
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,7 +154,7 @@ def test_late_work_loses_ten_percent_per_started_day_by_the_servers_clock(course
 
 
 def test_the_penalty_per_started_day():
-    from autograder.late import penalty
+    from autograder.reports.late import penalty
     assert [penalty(12, s) for s in (0, 1, 86400, 86401, 10 * 86400, 30 * 86400)] == [0, 1.2, 1.2, 2.4, 12, 12]
 
 
@@ -175,8 +175,8 @@ def hub_class(template_course):
     """A course folder and an exchange as `workshop hub` lays them out, in a folder every user may enter."""
     import shutil
 
-    from autograder import hub
-    from autograder.exchange import layout
+    from autograder.hub import server as hub
+    from autograder.hub.exchange import layout
     base = unix_users.open_folder()
     course = base / "course"
     shutil.copytree(template_course, course)

@@ -9,12 +9,12 @@ import sys
 import nbformat
 import pytest
 
-from autograder import steps
-from autograder.grading import feedback_for, grade_class, write_feedback
+from autograder.authoring.sample_class import looping, make_sample_class, solved
+from autograder.authoring.validate import graded_cells
+from autograder.grading import steps
+from autograder.grading.grade_class import feedback_for, grade_class, write_feedback
 from autograder.paths import notebook_path
-from autograder.report import overview, score_table
-from autograder.sample_class import looping, make_sample_class, solved
-from autograder.validate import graded_cells
+from autograder.reports.tables import overview, score_table
 
 pytestmark = pytest.mark.xdist_group("grading")
 MAX = sum(c.metadata.nbgrader["points"] for c in graded_cells(

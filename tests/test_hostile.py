@@ -27,12 +27,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import steps
-from autograder.collect import student_id
+from autograder.authoring.sample_class import solved
+from autograder.authoring.validate import graded_cells
+from autograder.grading import steps
+from autograder.grading.collect import student_id
 from autograder.paths import RELEASE, notebook_path
-from autograder.sample_class import solved
-from autograder.sandbox import unavailable_reason
-from autograder.validate import graded_cells
+from autograder.sandbox.kernel import unavailable_reason
 
 pytestmark = [pytest.mark.xdist_group("hostile"),
               pytest.mark.skipif(unavailable_reason() is not None, reason=f"no sandbox: {unavailable_reason()}")]

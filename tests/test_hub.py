@@ -20,9 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import hub
+from autograder.authoring.sample_class import _solutions
 from autograder.config import COURSE_ID
-from autograder.sample_class import _solutions
+from autograder.hub import server as hub
 from tests import unix_users
 from tests.test_exchange import workshop
 
@@ -290,5 +290,5 @@ def test_the_hubs_config_keeps_to_localhost_and_the_participants_lab(tmp_path):
     assert 'authenticator_class = "pam"' in text
     assert oct(config.stat().st_mode & 0o777) == "0o600"
     participant = (tmp_path / "jupyter" / "nbgrader_config.py").read_text()
-    assert "autograder.hub_submit.PrivateSubmit" in participant
+    assert "autograder.hub.submit.PrivateSubmit" in participant
     assert str(tmp_path / "exchange") in participant

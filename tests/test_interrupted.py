@@ -13,10 +13,10 @@ import time
 import nbformat
 import pytest
 
-from autograder import steps
-from autograder.grading import grade_class, write_feedback
-from autograder.sample_class import solved
-from autograder.sandbox import _descendants, unavailable_reason
+from autograder.authoring.sample_class import solved
+from autograder.grading import steps
+from autograder.grading.grade_class import grade_class, write_feedback
+from autograder.sandbox.kernel import _descendants, unavailable_reason
 from tests.judging import error_text, verdicts
 
 pytestmark = pytest.mark.xdist_group("grading")

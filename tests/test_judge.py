@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder import questions
-from autograder.interruptions import Interruption, Stop, defined_names
-from autograder.judge import AskQuestions, Judge
-from course import answers, wire
+from autograder.judging import questions
+from autograder.judging.interruptions import Interruption, Stop, defined_names
+from autograder.preprocessors.ask_questions import AskQuestions
+from autograder.preprocessors.judge import Judge
+from course.answering import answers, wire
 from course.checking import CheckFailed
 
 

@@ -1,8 +1,8 @@
 """02-activations graded for real through nbgrader: the kernel answers, the Judge decides."""
 import pytest
 
-from autograder.grading import write_feedback
-from autograder.sample_class import solved
+from autograder.authoring.sample_class import solved
+from autograder.grading.grade_class import write_feedback
 from tests.judging import (
     edited,
     expect_full_marks,

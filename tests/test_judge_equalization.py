@@ -2,7 +2,7 @@
 grader's process. A solved notebook, a known mistake and a correct alternative."""
 import pytest
 
-from autograder.sample_class import solved
+from autograder.authoring.sample_class import solved
 from tests.judging import (
     expect_full_marks,
     expect_only_cell_lost,

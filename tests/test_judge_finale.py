@@ -4,9 +4,9 @@ alternatives; and every finale check judged on hostile answers."""
 import numpy as np
 import pytest
 
+from autograder.authoring.sample_class import solved
 from autograder.hidden import finale
-from autograder.sample_class import solved
-from course import wire
+from course.answering import wire
 from course.checking import CheckFailed
 from tests.judging import HOSTILE, edited, expect_full_marks, expect_only_cell_lost, grade, replaced, verdicts
 

@@ -2,7 +2,7 @@
 (train_xor's network is run here, on the grader's side, to see it answers XOR)."""
 import pytest
 
-from autograder.sample_class import solved
+from autograder.authoring.sample_class import solved
 from tests.judging import (
     edited,
     expect_full_marks,

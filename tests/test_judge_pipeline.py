@@ -11,13 +11,13 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import steps
-from autograder.grading import grade_class
+from autograder.authoring.sample_class import solved
+from autograder.authoring.validate import graded_cells
+from autograder.grading import steps
+from autograder.grading.grade_class import grade_class
+from autograder.judging.questions import checks
 from autograder.paths import SOURCE, notebook_path
-from autograder.questions import checks
-from autograder.sample_class import solved
-from autograder.validate import graded_cells
-from course import answers, wire
+from course.answering import answers, wire
 from course.checking import CheckFailed
 
 pytestmark = pytest.mark.xdist_group("judge-pipeline")

@@ -17,10 +17,10 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
-from autograder import kit
+from autograder.authoring import kit
+from autograder.authoring.sample_class import _solutions
 from autograder.cli import main
 from autograder.paths import COURSE_ROOT, RELEASE, SOURCE, assignments, notebook_path
-from autograder.sample_class import _solutions
 
 ASSIGNMENTS = assignments()
 

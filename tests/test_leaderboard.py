@@ -10,11 +10,13 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from autograder import class_report, cli, leaderboard, steps
-from autograder.collect import Collection
-from autograder.leaderboard import competition_ranks, pseudonym
+from autograder import cli
+from autograder.grading import steps
+from autograder.grading.collect import Collection
 from autograder.paths import RELEASE, notebook_path
-from autograder.report import save_notes
+from autograder.reports import class_report, leaderboard
+from autograder.reports.leaderboard import competition_ranks, pseudonym
+from autograder.reports.tables import save_notes
 from tests.synthetic_class import add_submissions, cell, empty_course, verdict_file
 
 ASSIGNMENT = "06-pipeline"

@@ -6,10 +6,10 @@ import re
 import nbformat
 import pytest
 
+from autograder.authoring.validate import graded_cells, release_problems, source_problems
+from autograder.grading.steps import release_differences
+from autograder.judging.reference import reference
 from autograder.paths import RELEASE, SOURCE, assignments, notebook_path
-from autograder.reference import reference
-from autograder.steps import release_differences
-from autograder.validate import graded_cells, release_problems, source_problems
 
 ASSIGNMENTS = assignments()
 CONTRACT = {  # the names other code relies on (../shared/CURRICULUM.md)
@@ -95,7 +95,7 @@ def test_nbgrader_metadata(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_has_no_solutions_or_hidden_tests(assignment):
     text = notebook_path(assignment, RELEASE).read_text()
-    for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "course.answers"):
+    for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "course.answering.answers"):
         assert secret not in text
     source = nbformat.read(notebook_path(assignment), as_version=4)
     released = nbformat.read(notebook_path(assignment, RELEASE), as_version=4)

@@ -5,9 +5,9 @@ import json
 import nbformat
 import pytest
 
+from autograder.authoring.sample_class import solved
+from autograder.grading.repair import Ungradable, repair
 from autograder.paths import RELEASE, notebook_path
-from autograder.repair import Ungradable, repair
-from autograder.sample_class import solved
 
 
 def _ids(nb):

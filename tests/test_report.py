@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder import class_report, cli, leaderboard, steps
-from autograder.class_report import group_failures, strip_values
-from autograder.collect import Collection
-from autograder.grading import grade_class
+from autograder import cli
+from autograder.authoring.sample_class import make_sample_class
+from autograder.grading import steps
+from autograder.grading.collect import Collection
+from autograder.grading.grade_class import grade_class
 from autograder.paths import notebook_path
-from autograder.report import load_notes, save_notes
-from autograder.sample_class import make_sample_class
+from autograder.reports import class_report, leaderboard
+from autograder.reports.class_report import group_failures, strip_values
+from autograder.reports.tables import load_notes, save_notes
 from tests.synthetic_class import add_submissions, cell, empty_course, synthetic_class, verdict_file
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -16,12 +16,12 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from autograder import steps
-from autograder.collect import Collection
-from autograder.execute import STOPPED, SandboxedExecute
-from autograder.limit_output import LimitTextOutput
-from autograder.sandbox import GiB, exit_cause, python_paths, unavailable_reason
-from autograder.steps import Graded
+from autograder.grading import steps
+from autograder.grading.collect import Collection
+from autograder.grading.steps import Graded
+from autograder.preprocessors.limit_text_output import LimitTextOutput
+from autograder.preprocessors.sandboxed_execute import STOPPED, SandboxedExecute
+from autograder.sandbox.kernel import GiB, exit_cause, python_paths, unavailable_reason
 
 REPO = Path(steps.__file__).resolve().parents[1]
 sandboxed = pytest.mark.skipif(unavailable_reason() is not None, reason=f"no sandbox: {unavailable_reason()}")
@@ -157,7 +157,7 @@ def test_without_bubblewrap_the_kernel_still_gets_limits_and_a_private_folder(tm
 
 
 def test_the_score_table_says_when_grading_was_not_sandboxed(monkeypatch):
-    from autograder import report
+    from autograder.reports import tables as report
     monkeypatch.setattr(report, "unavailable_reason", lambda: "bubblewrap is not installed")
     table = report.score_table([Graded("ada", "01-neurons", 12, 12)], Collection(names={"ada": "Ada L."}))
     assert "Not sandboxed: bubblewrap is not installed" in table
@@ -188,7 +188,7 @@ def test_exit_causes_are_named_for_a_participant():
 
 
 def test_rlimits_of_the_fallback_never_raise_a_hard_limit():
-    from autograder.sandbox import Limits
+    from autograder.sandbox.kernel import Limits
     limits = Limits().rlimits(sandboxed=False)
     assert resource.RLIMIT_NPROC not in limits, "outside a user namespace NPROC counts all the user's processes"
     assert Limits().memory < Limits().address_space

@@ -15,16 +15,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import steps
+from autograder.authoring.sample_class import solved
+from autograder.authoring.validate import graded_cells
 from autograder.cli import main
-from autograder.cluster import local_workers
 from autograder.config import gradebook_url
-from autograder.grading import grade_class
-from autograder.ledger import Ledger
+from autograder.grading import steps
+from autograder.grading.cluster import local_workers
+from autograder.grading.grade_class import grade_class
+from autograder.grading.ledger import Ledger
 from autograder.paths import RELEASE, notebook_path
-from autograder.sample_class import solved
-from autograder.scores import standings
-from autograder.validate import graded_cells
+from autograder.reports.scores import standings
 
 pytestmark = pytest.mark.xdist_group("scale")
 MAX = sum(c.metadata.nbgrader["points"] for c in graded_cells(
@@ -300,7 +300,7 @@ def test_nbgraders_metadata_check_compiled_once_still_rejects_bad_metadata():
     from nbgrader.nbgraderformat import ValidationError
     from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
-    from autograder.workers import faster_nbgrader
+    from autograder.grading.workers import faster_nbgrader
     faster_nbgrader()
     cell = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
         "schema_version": 3, "grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1}})

@@ -15,12 +15,13 @@ import nbformat
 import pytest
 from nbgrader.api import Assignment, SubmittedAssignment
 
-from autograder import class_report, scores, steps
-from autograder.collect import Collection
-from autograder.grading import feedback_for, grade_class, write_feedback
+from autograder.authoring.sample_class import solved
+from autograder.grading import steps
+from autograder.grading.collect import Collection
+from autograder.grading.grade_class import feedback_for, grade_class, write_feedback
 from autograder.paths import notebook_path
-from autograder.report import overview, score_table
-from autograder.sample_class import solved
+from autograder.reports import class_report, scores
+from autograder.reports.tables import overview, score_table
 from tests.synthetic_class import add_submissions, cell, empty_course, verdict_file
 
 STRETCH_TASK = "layer"  # 01's last task, tagged stretch in these tests' copy

@@ -10,7 +10,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from autograder import hub
+from autograder.hub import server as hub
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,11 +1,11 @@
 """Hidden tests, one module per assignment.
 
 Each module lists its checks in ``CHECKS``: the grade id of a test cell → a ``Check``
-(``autograder.questions``) whose ``ask`` draws the cell's questions and whose ``judge``
-compares the kernel's answers with the reference solution (``autograder.reference``), in the
+(``autograder.judging.questions``) whose ``ask`` draws the cell's questions and whose ``judge``
+compares the kernel's answers with the reference solution (``autograder.judging.reference``), in the
 grader's process. The test cell's hidden region only hands the learner's function over::
 
-    from course.answers import answer
+    from course.answering.answers import answer
     answer("test_sigmoid", sigmoid)
 
 A long notebook's checks may live in several modules: ``PARTS`` names, for a notebook's module,

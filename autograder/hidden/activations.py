@@ -8,14 +8,13 @@ import functools
 
 import numpy as np
 
+from autograder.judging.answered import answered, calls, elementwise_inputs, tolerance_for
+from autograder.judging.most_telling import judge_each
+from autograder.judging.questions import Check
+from autograder.judging.reference import reference
+from course.answering.wire import Function
 from course.checking import CheckFailed
 from course.checks import activations as public
-from course.wire import Function
-
-from ..questions import Check
-from ..reference import reference
-from .common import answered, calls, elementwise_inputs, tolerance_for
-from .verdicts import judge_each
 
 
 def _ref():

@@ -7,13 +7,12 @@ Every random image has an odd number of pixels, so round(cdf · (levels - 1)) ne
 import cv2
 import numpy as np
 
+from autograder.judging.answered import answered
+from autograder.judging.questions import Check
+from autograder.judging.reference import reference
 from course.checking import CheckFailed, with_hint
 from course.checks import equalization as public
 from course.photos import astronaut, camera, dark
-
-from ..questions import Check
-from ..reference import reference
-from .common import answered
 
 
 def _ref():

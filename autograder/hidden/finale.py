@@ -26,15 +26,14 @@ import types
 import cv2
 import numpy as np
 
+from autograder.hidden.pipeline import _recall, _records, _remember
+from autograder.judging.answered import answered, calls
+from autograder.judging.questions import Check
+from autograder.judging.reference import reference_cells
 from course.checking import CheckFailed, expect_answered
 from course.checks import finale as public
 from course.checks.pipeline import FACES
 from course.photos import astronaut, china, grace_hopper
-
-from ..questions import Check
-from ..reference import reference_cells
-from .common import answered, calls
-from .pipeline import _recall, _records, _remember
 
 STEPS = ("detect_faces", "emotion_input")
 

@@ -13,12 +13,11 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from course.answers import FUNCTIONS, resolve
+from autograder.judging.questions import Check
+from course.answering.answers import FUNCTIONS, resolve
+from course.answering.wire import Function, Opaque
 from course.checking import CheckFailed, expect_answered, signature
 from course.checks import layers as public
-from course.wire import Function, Opaque
-
-from ..questions import Check
 
 KERAS_ACTIVATION = {FUNCTIONS[name]: keras_name  # the activations questions pass, by their Keras name
                     for name, keras_name in (("identity", "linear"), ("tanh", "tanh"), ("exp", "exponential"))}

@@ -6,13 +6,12 @@ need live here, on the grader's side, never in ``course``.
 """
 import numpy as np
 
+from autograder.judging.answered import against_reference, answered, calls
+from autograder.judging.most_telling import judge_each
+from autograder.judging.questions import Check
+from autograder.judging.reference import reference
 from course.checking import CheckFailed, describe, expect_answered, expect_array, signature
 from course.checks import learning as public
-
-from ..questions import Check
-from ..reference import reference
-from .common import against_reference, answered, calls
-from .verdicts import judge_each
 
 XOR_EPOCHS, XOR_RATE = 2000, 10.0
 

@@ -1,12 +1,11 @@
 """Hidden checks for 01-neurons: questions for the kernel, judged here."""
 import numpy as np
 
+from autograder.judging.answered import against_reference, calls
+from autograder.judging.questions import Check
+from autograder.judging.reference import reference
+from course.answering.wire import Function
 from course.checking import CheckFailed, expect_answered
-from course.wire import Function
-
-from ..questions import Check
-from ..reference import reference
-from .common import against_reference, calls
 
 ACTIVATIONS = [Function("step"), Function("tanh"), Function("affine")]
 GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0], "NOT": [1, 0]}

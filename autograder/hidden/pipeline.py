@@ -40,16 +40,15 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from autograder.judging.answered import answered, calls
+from autograder.judging.questions import Check
+from autograder.judging.reference import reference_cells
+from course.answering.wire import Function
 from course.checking import CheckFailed, expect_answered, expect_array, signature
 from course.checks import pipeline as public
 from course.digits import challenge_sheet, digit_sheet, load_digits_28, reading_accuracy
 from course.fixtures import binary_sheet, digit_crops
 from course.photos import astronaut, china, grace_hopper
-from course.wire import Function
-
-from ..questions import Check
-from ..reference import reference_cells
-from .common import answered, calls
 
 _TRUTH: OrderedDict[str, object] = OrderedDict()  # digest of an input → what the grader knows about it
 _KEEP = 4096
@@ -64,7 +63,7 @@ def _ref() -> types.SimpleNamespace:
     """The reference's OpenCV steps alone: their solution cells (and the given cells they call) run on
     NumPy, OpenCV and SciPy.
 
-    ``autograder.reference`` would also run the notebook's set-up cell, whose TensorFlow
+    ``autograder.judging.reference`` would also run the notebook's set-up cell, whose TensorFlow
     import costs the grader seconds (tens of them on a busy machine) it never needs here.
     """
     namespace = reference_cells("06-pipeline", STEPS + GIVEN,

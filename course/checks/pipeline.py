@@ -5,7 +5,7 @@ Each check measures what a step must achieve (digits found, reading order, a
 training run that watches the validation digits it was given, faces found)
 and says which of the classic mistakes it sees.
 The ``expect_*`` helpers judge plain data (a binary image, boxes, a model's
-description from ``course.probes``), so the grader judges its own cases with
+description from ``course.answering.probes``), so the grader judges its own cases with
 the same messages. Made-up inputs (binary sheets, crops, a tiny CNN) live in
 ``course.fixtures``.
 """
@@ -17,7 +17,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from course.answers import replaced
+from course.answering.answers import replaced
+from course.answering.probes import describe_model, history_content, predict, training_run
 from course.checking import (
     CheckFailed,
     NotImplementedError,
@@ -31,7 +32,6 @@ from course.checking import (
 from course.digits import digit_sheet, iou, load_digits_28, match_boxes, reading_accuracy
 from course.fixtures import CountingModel, binary_sheet, digit_crops, quiet
 from course.photos import astronaut, china
-from course.probes import describe_model, history_content, predict, training_run
 
 MIN_FOUND, MAX_EXTRA = 0.95, 2.5     # preprocess_sheet: digits found, extra blobs per sheet
 MIN_HEIGHT = 12                      # a blob shorter than this is a speck
@@ -298,7 +298,7 @@ def to_mnist(to_mnist):
 
 
 # --- build_model, train_model, the trained model ---------------------------------------
-# A model is judged by its description (course.probes.describe_model): plain data, so
+# A model is judged by its description (course.answering.probes.describe_model): plain data, so
 # that the grader, which never sees the model, judges it with the same messages.
 
 def _field(description, key, kinds):
@@ -310,7 +310,7 @@ def _field(description, key, kinds):
 def expect_model(model, where, input_shape=(28, 28, 1), num_classes=10):
     """The architecture's contract: a Keras CNN, its shapes, its budget, a softmax output.
 
-    ``model`` is a description from ``course.probes.describe_model``, with the model's
+    ``model`` is a description from ``course.answering.probes.describe_model``, with the model's
     outputs on a batch of random images.
     """
     found = _field(model, "kind", str)
@@ -415,7 +415,7 @@ def _expect_run(run, y, epochs, where):
 
 
 def expect_training(runs, y, epochs, where):
-    """Two runs of train_model from the same tiny CNN (``course.probes.training_run``'s reports):
+    """Two runs of train_model from the same tiny CNN (``course.answering.probes.training_run``'s reports):
     each returns the History of ``epochs`` epochs and lowers the loss; both end with the same weights."""
     first, second = (_expect_run(run, y, epochs, where) for run in runs)
     same = len(first) == len(second) and all(
@@ -429,7 +429,7 @@ def expect_training(runs, y, epochs, where):
 def expect_validation(run, y, y_val, epochs, where):
     """A run of train_model with ``validation_data``: its History has ``val_loss`` and ``val_accuracy`` for
     every epoch, and the last ``val_loss`` is the trained model's loss on exactly those validation digits
-    (``run["validation"]``: its probabilities on them, reported by ``course.probes.training_run``)."""
+    (``run["validation"]``: its probabilities on them, reported by ``course.answering.probes.training_run``)."""
     _expect_run(run, y, epochs, where)
     history = (_field(run, "returned", dict) or {}).get("history")
     history = history if isinstance(history, dict) else {}
@@ -451,7 +451,7 @@ def expect_validation(run, y, y_val, epochs, where):
 
 
 def training_runs(train_model, x, y, epochs, seed, global_seeds=(100, 101)):
-    """Two runs of train_model as ``course.probes.training_run`` reports them: x of shape (m, 28, 28), then
+    """Two runs of train_model as ``course.answering.probes.training_run`` reports them: x of shape (m, 28, 28), then
     (m, 28, 28, 1); a failed run fails with its message."""
     runs = []
     for global_seed, shape in zip(global_seeds, ((len(x), 28, 28), (len(x), 28, 28, 1)), strict=False):
@@ -506,7 +506,7 @@ def require_trained(model, history=True):
 def expect_accurate(model, history, probabilities, y, digits="the 1,000 held-out digits"):
     """The trained model: a CNN within budget that reads the held-out digits at the target accuracy.
 
-    ``model`` and ``history`` are descriptions (``course.probes``), ``probabilities`` the
+    ``model`` and ``history`` are descriptions (``course.answering.probes``), ``probabilities`` the
     model's outputs on the digits labelled ``y``. Returns the accuracy.
     """
     require_trained(None if _field(model, "kind", str) == "None" else model,

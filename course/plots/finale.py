@@ -5,8 +5,8 @@ import cv2
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course.answering.probes import predict
 from course.emotions import EMOTIONS
-from course.probes import predict
 
 
 def _rgb(image):

@@ -237,7 +237,7 @@ class _Recorder:
 def own_stages(preprocess_sheet, image):
     """The photo, every image of its size that the learner's preprocess_sheet made with OpenCV on the way
     (titled by the call), and what it returned."""
-    from course.answers import replaced
+    from course.answering.answers import replaced
 
     log = []
     names = [name for name, value in getattr(preprocess_sheet, "__globals__", {}).items() if value is cv2]

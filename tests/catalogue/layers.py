@@ -6,7 +6,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import correlate2d
 
-from autograder.reference import reference
+from autograder.judging.reference import reference
 from course.checks.layers import SETOSA
 
 from . import Case

@@ -1,7 +1,7 @@
 """Mistakes and alternatives for 03-learning."""
 import numpy as np
 
-from autograder.reference import reference
+from autograder.judging.reference import reference
 
 from . import Case
 

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from autograder.reference import reference
+from autograder.judging.reference import reference
 from course.digits import augment_shifts, load_digits_28, validation_split
 from course.fixtures import quiet
 

@@ -1,0 +1,2 @@
+"""A class on a JupyterHub: its users and configuration (``server``), the instructor's side of
+nbgrader's exchange (``exchange``) and the participants' (``submit``)."""
