@@ -166,7 +166,10 @@ class SandboxedExecute(Execute):
 
 
 def _name(cell, index: int) -> str:
-    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+    """A cell as the instructor finds it in the autograded notebook: its grade id, its ``In [n]`` prompt
+    (the learner's messages say the same), or its place if it never ran."""
+    grade_id, count = cell.metadata.get("nbgrader", {}).get("grade_id"), cell.get("execution_count")
+    return grade_id or (f"In [{count}]" if count else f"cell {index + 1} of the notebook")
 
 
 def _error(text: str) -> NotebookNode:
