@@ -308,3 +308,12 @@ def test_nbgraders_metadata_check_compiled_once_still_rejects_bad_metadata():
     cell.metadata.nbgrader["points"] = "one"
     with pytest.raises(ValidationError):
         MetadataValidatorV3().validate_cell(cell)
+
+
+def test_the_ledgers_checksum_covers_the_grading_code():
+    """A rerun regrades when the code that decides a grade changed: every path it hashes exists."""
+    from autograder.grading.ledger import grading_code
+
+    paths = grading_code()
+    assert all(path.exists() for path in paths)
+    assert {"hidden", "judging", "preprocessors", "sandbox", "course"} <= {path.name for path in paths}

@@ -34,13 +34,20 @@ RELEASED = Table(
 )
 
 
+GRADING_CODE = ("hidden", "judging", "preprocessors", "sandbox", "config.py", "grading/repair.py", "grading/steps.py",
+                "reports/late.py")  # in autograder/: what runs between a submission and its grade
+
+
 def grading_code() -> list[Path]:
     """What decides a grade besides the submission and its source: the hidden and public checks
     and the grading configuration."""
-    here = Path(__file__).parent
+    package = Path(__file__).resolve().parents[1]
     course = importlib.util.find_spec("course")
-    return [here / "hidden", here / "config.py", here / "preprocessors.py", here / "judge.py", here / "questions.py",
-            *([Path(course.origin).parent] if course and course.origin else [])]
+    paths = [package / part for part in GRADING_CODE]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:  # a rename must not quietly drop code from the checksum
+        raise FileNotFoundError(f"grading code moved: {', '.join(missing)}; update ledger.GRADING_CODE")
+    return [*paths, *([Path(course.origin).parent] if course and course.origin else [])]
 
 
 def _files(path: Path) -> list[Path]:
