@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.xdist_group("hostile"),
 MAX = sum(c.metadata.nbgrader["points"] for c in graded_cells(
     nbformat.read(notebook_path("01-neurons"), as_version=4)).values())  # 12
 LOST = 4  # weighted_sum undefined: test_weighted_sum and test_xor fail (neuron is judged on the reference sums)
-REPO = Path(steps.__file__).resolve().parents[1]
+REPO = Path(steps.__file__).resolve().parents[2]
 TOKEN = secrets.token_hex(6)
 HONEST = ("aaa-honest", "zzz-honest")  # graded first and last
 HOG = ("import numpy as np\nhog = []\ntry:\n    while True:\n        hog.append(np.empty(64 << 20, np.uint8))\n"

@@ -86,7 +86,7 @@ def test_nbgrader_metadata(assignment):
         if meta.get("grade"):
             assert meta["locked"], where
             assert meta["points"] > 0, where
-            hidden = re.match(r"### BEGIN HIDDEN TESTS\nfrom course\.answers import answer\n"
+            hidden = re.match(r"### BEGIN HIDDEN TESTS\nfrom course\.answering\.answers import answer\n"
                               rf"answer\(\"{meta['grade_id']}\"(, [^\n]+)?\)\n### END HIDDEN TESTS\n", cell.source)
             assert hidden, f"{where}: a test cell opens with a hidden region answering for its own grade id"
             assert "autograder" not in cell.source, f"{where}: the kernel needs nothing from autograder"

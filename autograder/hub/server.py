@@ -141,7 +141,7 @@ def instructor_config(state: Path, root: Path, exchange: Path) -> Path:
     (folder / "nbgrader_config.py").write_text(
         "# written by `workshop hub`: the formgrader in the instructor's server works on the course\n"
         "import sys\nfrom pathlib import Path\n"
-        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
         "from autograder.config import nbgrader_config  # noqa: E402\n"
         "c = get_config()  # noqa: F821\n"
         f"c.merge(nbgrader_config(Path({str(root)!r})))\n"
@@ -161,7 +161,7 @@ def write_config(state: Path, participants: list[str], instructor: str, root: Pa
         port=port, api_port=port + 1, hub_port=port + 2, state=str(state), participants=sorted(participants),
         instructor=instructor, singleuser=str(venv_bin / "jupyterhub-singleuser"), root=str(root),
         participant_config=str(config), instructor_config=str(teacher),
-        repo=str(Path(__file__).resolve().parents[1]), path=str(venv_bin))
+        repo=str(Path(__file__).resolve().parents[2]), path=str(venv_bin))
     path = state / "jupyterhub_config.py"
     path.write_text(text)
     path.chmod(0o600)
