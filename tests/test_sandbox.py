@@ -23,7 +23,7 @@ from autograder.preprocessors.limit_text_output import LimitTextOutput
 from autograder.preprocessors.sandboxed_execute import STOPPED, SandboxedExecute
 from autograder.sandbox.kernel import GiB, exit_cause, python_paths, unavailable_reason
 
-REPO = Path(steps.__file__).resolve().parents[1]
+REPO = Path(steps.__file__).resolve().parents[2]
 sandboxed = pytest.mark.skipif(unavailable_reason() is not None, reason=f"no sandbox: {unavailable_reason()}")
 
 
@@ -121,10 +121,10 @@ def test_a_dying_kernel_costs_the_cells_after_it(tmp_path, code, cause):
     nb = _run(tmp_path, "print('ran')", "x = 1", code, "print('never')", "assert True", graded=(1, 4))
     assert _text(nb.cells[0]) == "ran\n"
     assert not _errors(nb.cells[1])
-    assert nb.metadata.workshop["stopped"] == f"the kernel died in cell 3: {cause}"
-    assert _errors(nb.cells[2]) == [f"{STOPPED}: the kernel died in cell 3: {cause}"]
+    assert nb.metadata.workshop["stopped"] == f"the kernel died in In [3]: {cause}"
+    assert _errors(nb.cells[2]) == [f"{STOPPED}: the kernel died in In [3]: {cause}"]
     assert nb.cells[3].outputs == [], "a plain cell after the death has no outputs"
-    assert _errors(nb.cells[4]) == [f"{STOPPED}: not run: the kernel died in cell 3: {cause}"]
+    assert _errors(nb.cells[4]) == [f"{STOPPED}: not run: the kernel died in In [3]: {cause}"]
 
 
 @sandboxed

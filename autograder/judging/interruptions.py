@@ -30,7 +30,7 @@ class Interruption:
     """One cell that did not run to its end (``index`` in the notebook; ``len(cells)`` if none was left)."""
     stop: Stop
     index: int
-    name: str                   # the cell's grade id, "In [n]", or "cell N of the notebook"
+    name: str                   # the cell's grade id, "In [n]", or "code cell n" (never ran)
     seconds: int | None = None  # the limit that ran out: Execute.timeout (or what the notebook had left)
     cause: str | None = None    # why the kernel ended, from the sandbox: "memory limit", "segmentation fault", ...
 

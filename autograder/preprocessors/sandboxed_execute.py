@@ -81,7 +81,8 @@ class SandboxedExecute(Execute):
                 started = True
                 for index, cell in enumerate(self.nb.cells):
                     if stop is None and cell.cell_type == "code" and monotonic() >= self._deadline:
-                        stop = Interruption(Stop.OUT_OF_TIME, index, _name(cell, index), self.notebook_timeout)
+                        stop = Interruption(Stop.OUT_OF_TIME, index, _name(self.nb.cells, index, started=False),
+                                            self.notebook_timeout)
                         self.shutdown_kernel = "immediate"
                     if stop is not None:
                         _unrun(cell, stop.note())
@@ -90,10 +91,10 @@ class SandboxedExecute(Execute):
                     try:
                         self.preprocess_cell(cell, resources, index)
                     except DeadKernelError:
-                        stop = Interruption(Stop.DIED, index, _name(cell, index), cause=self._cause())
+                        stop = Interruption(Stop.DIED, index, _name(self.nb.cells, index), cause=self._cause())
                     except CellTimeoutError:  # interrupted, yet silent: it ignores interrupts
                         limit = next((i.seconds for i in self._interruptions if i.index == index), None)
-                        stop = Interruption(Stop.UNRESPONSIVE, index, _name(cell, index), limit)
+                        stop = Interruption(Stop.UNRESPONSIVE, index, _name(self.nb.cells, index), limit)
                     if stop is not None:
                         _mark(cell, stop.note())
                         self.shutdown_kernel = "immediate"
@@ -101,7 +102,7 @@ class SandboxedExecute(Execute):
         except (TimeoutError, DeadKernelError, RuntimeError) as error:
             if not finished and stop is None:  # the kernel never started, or died between cells
                 first = self._first_code(index + 1 if started else 0)
-                name = _name(self.nb.cells[first], first) if first < len(self.nb.cells) else "the end"
+                name = _name(self.nb.cells, first, started=False) if first < len(self.nb.cells) else "the end"
                 stop = Interruption(Stop.DIED_BEFORE, first, name, cause=self._cause(error))
                 for cell in self.nb.cells[first:]:
                     _unrun(cell, stop.note())
@@ -125,7 +126,8 @@ class SandboxedExecute(Execute):
         reply = await super()._async_handle_timeout(timeout, cell)
         if cell is None or self._running < 0:  # not a cell's execution (the kernel's start-up)
             return reply
-        self._interruptions.append(Interruption(Stop.TIMED_OUT, self._running, _name(cell, self._running), timeout))
+        name = _name(self.nb.cells, self._running)
+        self._interruptions.append(Interruption(Stop.TIMED_OUT, self._running, name, timeout))
         if reply is not None:  # nbgrader's error_on_timeout: the cell's error output
             text = f"this cell ran longer than the {timeout} s the grader allows it, and was stopped"
             reply["content"].update(evalue=text, traceback=[f"\x1b[0;31m{reply['content']['ename']}\x1b[0m: {text}"])
@@ -165,11 +167,13 @@ class SandboxedExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def _name(cell, index: int) -> str:
-    """A cell as the instructor finds it in the autograded notebook: its grade id, its ``In [n]`` prompt
-    (the learner's messages say the same), or its place if it never ran."""
-    grade_id, count = cell.metadata.get("nbgrader", {}).get("grade_id"), cell.get("execution_count")
-    return grade_id or (f"In [{count}]" if count else f"cell {index + 1} of the notebook")
+def _name(cells: list, index: int, started: bool = True) -> str:
+    """A cell as the instructor finds it in the autograded notebook: its grade id, else its ``In [n]``
+    prompt (the grader runs every code cell once, in order, so the nth code cell is In [n]), or, if it
+    never ran, "code cell n"."""
+    grade_id = cells[index].metadata.get("nbgrader", {}).get("grade_id")
+    number = sum(cell.cell_type == "code" for cell in cells[:index + 1])
+    return grade_id or (f"In [{number}]" if started else f"code cell {number}")
 
 
 def _error(text: str) -> NotebookNode:
