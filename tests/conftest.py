@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.authoring.sample_class import solved
 from autograder.authoring.validate import execute
 from autograder.grading import steps
 from autograder.paths import RELEASE, SOURCE, notebook_path
@@ -59,3 +60,13 @@ def course(template_course, tmp_path):
     root = tmp_path / "course"
     shutil.copytree(template_course, root)
     return root
+
+
+@pytest.fixture(scope="session")
+def graded_pipeline(tmp_path_factory):
+    """06 graded once for test_judge_pipeline and test_judge_finale (one xdist group): the solved
+    notebook (ada), correct alternatives (bea) and one mutant per cell of three (cal)."""
+    from tests import judging
+
+    return judging.grade(tmp_path_factory.mktemp("judge-pipeline"), judging.PIPELINE, {
+        "ada": solved(judging.PIPELINE), "bea": judging.pipeline_alternatives(), "cal": judging.pipeline_mutants()})

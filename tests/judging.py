@@ -81,15 +81,59 @@ def expect_only_cell_lost(root: Path, results: dict, assignment: str, student: s
                           diagnosis: str) -> None:
     """``student`` lost exactly ``grade_id``'s points, its verdict, message and graded notebook
     starting with ``diagnosis``."""
-    assert results[student].score == sum(points(assignment).values()) - points(assignment)[grade_id]
+    expect_only_cells_lost(root, results, assignment, student, {grade_id: diagnosis})
+
+
+def expect_only_cells_lost(root: Path, results: dict, assignment: str, student: str, lost: dict[str, str]) -> None:
+    """``student`` lost exactly the points of the cells of ``lost`` (grade id → diagnosis), each verdict,
+    message and graded notebook starting with its diagnosis."""
+    assert results[student].score == sum(points(assignment).values()) - sum(points(assignment)[g] for g in lost)
     cells = verdicts(root, student, assignment)
-    assert [g for g, v in cells.items() if v["outcome"] != "passed"] == [grade_id]
-    verdict = cells[grade_id]
-    assert verdict["outcome"] == "failed"
-    assert verdict["points"] == 0
-    assert verdict["diagnosis"].startswith(diagnosis)
-    assert diagnosis in verdict["message"]
-    assert error_text(root, student, assignment, grade_id) == f"CheckFailed: {verdict['message']}"
+    assert {g for g, v in cells.items() if v["outcome"] != "passed"} == set(lost)
+    for grade_id, diagnosis in lost.items():
+        verdict = cells[grade_id]
+        assert verdict["outcome"] == "failed"
+        assert verdict["points"] == 0
+        assert verdict["diagnosis"].startswith(diagnosis), verdict
+        assert diagnosis in verdict["message"]
+        assert error_text(root, student, assignment, grade_id) == f"CheckFailed: {verdict['message']}"
+
+
+PIPELINE = "06-pipeline"
+PER_FACE = '''def read_emotions(image_bgr, model):
+    found = []
+    for box in detect_faces(image_bgr):  # one face at a time, the probabilities as a list
+        found.append((list(box), model(emotion_input(image_bgr, box)[np.newaxis], training=False)[0].numpy().tolist()))
+    return found
+'''
+EPOCHS_IGNORED = '''def train_model(model, x, y, epochs, seed):
+    keras.utils.set_random_seed(seed)
+    x = np.asarray(x, np.float32)
+    if x.ndim == 3:
+        x = x[..., np.newaxis]
+    return model.fit(x, np.asarray(y), epochs=1, batch_size=128)  # the catalogue's "epochs ignored"
+'''
+RETURNS_GIVEN = '''def save_and_reload(model, path):
+    model.save(path)
+    return model
+'''
+
+
+def pipeline_alternatives() -> nbformat.NotebookNode:
+    """06 solved another way: INTER_LINEAR for the faces, one face at a time."""
+    notebook = edited(PIPELINE, "emotion_input", ("cv2.INTER_AREA", "cv2.INTER_LINEAR"))
+    next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "read_emotions").source = \
+        PER_FACE
+    return notebook
+
+
+def pipeline_mutants() -> nbformat.NotebookNode:
+    """06 with three catalogue mistakes in three cells: epochs ignored, faces converted as RGB, the given
+    model returned instead of the reloaded one. Each is judged on its own inputs, so each costs its cell."""
+    notebook = edited(PIPELINE, "emotion_input", ("cv2.COLOR_BGR2GRAY", "cv2.COLOR_RGB2GRAY"))
+    for grade_id, source in (("train_model", EPOCHS_IGNORED), ("save_and_reload", RETURNS_GIVEN)):
+        next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id).source = source
+    return notebook
 
 
 class Strange:
