@@ -4,6 +4,7 @@ import io
 import json
 import pickle
 import zipfile
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from autograder.judging import questions
 from autograder.judging.interruptions import Interruption, Stop, defined_names
 from autograder.preprocessors.ask_questions import AskQuestions
 from autograder.preprocessors.judge import Judge
+from autograder.reports.verdicts import CellVerdict, Outcome, Verdict, read_verdict, read_verdicts, write_verdict
 from course.answering import answers, wire
 from course.checking import CheckFailed
 
@@ -112,6 +114,26 @@ def test_no_answers_fail_every_cell_with_a_reason(tmp_path):
     assert all(c.outputs[0].output_type == "error" for c in nb.cells)
     assert "did not run" in verdicts["test_xor"]["message"]
     assert not (tmp_path / ".grading").exists(), "questions and answers are removed after judging"
+
+
+def test_a_verdict_reads_back_as_written(tmp_path):
+    verdict = Verdict("ada", "01-neurons", datetime(2026, 12, 1, 12, tzinfo=UTC), 2.5,
+                      [CellVerdict("test_neuron", 2.0, 2.0, Outcome.PASSED),
+                       CellVerdict("test_xor", 0.0, 1.0, Outcome.FAILED, "xor(0, 1) returned 0", "an AND gate")],
+                      {"accuracy": 0.5}, "neurons", 7)
+    path = write_verdict(tmp_path / "verdicts", verdict)
+    assert path == tmp_path / "verdicts" / "ada" / "01-neurons.json"
+    assert [c["outcome"] for c in json.loads(path.read_text())["cells"]] == ["passed", "failed"]
+    assert read_verdict(tmp_path, "ada", "01-neurons") == verdict
+    assert read_verdicts(tmp_path) == ({("ada", "01-neurons"): verdict}, [])
+    assert read_verdict(tmp_path, "bob", "01-neurons") is None
+
+
+def test_the_judges_verdict_reads_back(tmp_path):
+    _graded_notebook(tmp_path)
+    verdict = read_verdict(tmp_path, "s", "01-neurons")
+    assert (verdict.notebook, verdict.seed) == ("neurons", 5)
+    assert {c.outcome for c in verdict.cells} == {Outcome.UNANSWERED}
 
 
 def _interrupted(tmp_path, interruption: Interruption, errors: dict[str, str]):

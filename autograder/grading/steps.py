@@ -19,8 +19,8 @@ from traitlets.config import Config
 from autograder.config import CELL_TIMEOUT, nbgrader_config, quiet_environment
 from autograder.grading.repair import Ungradable, repair
 from autograder.paths import COURSE_ROOT, assignments, notebook_path
-from autograder.preprocessors.judge import unanswered_note
 from autograder.reports.scores import ScoresCsvExport, Standing, of_submission
+from autograder.reports.verdicts import Outcome, read_verdict
 
 
 def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None,
@@ -125,11 +125,19 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if stopped:
         graded.notes.append(f"{stopped}; the cells after it scored 0")
     else:  # a stopped kernel's later cells are silent anyway: one note says it
-        silent = unanswered_note(Path(nbgrader.coursedir.root), student, assignment)
-        graded.notes += [silent] if silent else []
+        graded.notes += _unanswered(Path(nbgrader.coursedir.root), student, assignment)
     if manual:
         graded.notes.append(f"needs manual grading: {', '.join(manual)}")
     return graded
+
+
+def _unanswered(root: Path, student: str, assignment: str) -> list[str]:
+    """A note when test cells sent no answers (skipped, stopped early, tampered with)."""
+    verdict = read_verdict(root, student, assignment)
+    silent = [c.grade_id for c in verdict.cells if c.outcome is Outcome.UNANSWERED] if verdict else []
+    if not silent:
+        return []
+    return [f"no answers from {', '.join(silent)}: those cells did not run to the end (0 points each)"]
 
 
 def _record_name(nbgrader: NbGraderAPI, student: str) -> None:

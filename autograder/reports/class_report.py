@@ -25,7 +25,7 @@ from autograder.paths import COURSE_ROOT
 from autograder.reports.leaderboard import challenge_score, make_board
 from autograder.reports.scores import Standing, standings, stretch_ids
 from autograder.reports.tables import load_notes
-from autograder.reports.verdicts import Verdict, read_verdicts
+from autograder.reports.verdicts import Outcome, Verdict, read_verdicts
 
 TOP_FAILURES = 5  # failure groups shown per graded cell
 UNGRADABLE = "could not be graded"  # how steps.autograde's notes begin when nbgrader could not grade a notebook
@@ -158,18 +158,18 @@ def strip_values(message: str) -> str:
     return _NUMBER.sub("<n>", text)
 
 
-def failure_label(outcome: str, message: str | None, diagnosis: str | None) -> str:
+def failure_label(outcome: Outcome, message: str | None, diagnosis: str | None) -> str:
     """What a failure is grouped by: its diagnosis when the judge made one, else the stripped message."""
     if diagnosis:
         return diagnosis.strip()
     if message:
         return strip_values(message)
-    return {"unfinished": "not implemented yet",
-            "unanswered": "never answered (the cell did not run, or the kernel stopped before it)"
+    return {Outcome.UNFINISHED: "not implemented yet",
+            Outcome.UNANSWERED: "never answered (the cell did not run, or the kernel stopped before it)"
             }.get(outcome, f"{outcome}, no message")
 
 
-def group_failures(failed: list[tuple[str, str, str | None, str | None]]) -> list[Failure]:
+def group_failures(failed: list[tuple[str, Outcome, str | None, str | None]]) -> list[Failure]:
     """(who, outcome, message, diagnosis) of each failure → groups, most frequent first."""
     groups: dict[str, Failure] = {}
     for who, outcome, message, diagnosis in failed:
@@ -268,10 +268,10 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
         ours = by_assignment[assignment]
         order = _course_order(root, assignment, ours)
         stretch = stretch_ids(root, assignment)
-        failed = defaultdict(list)
+        failed: dict[str, list[tuple[str, Outcome, str | None, str | None]]] = defaultdict(list)
         for verdict in ours:
             for cell in verdict.cells:
-                if cell.outcome != "passed":
+                if cell.outcome is not Outcome.PASSED:
                     failed[cell.grade_id].append((participants.get(verdict.student, verdict.student),
                                                   cell.outcome, cell.message, cell.diagnosis))
         summaries = []
