@@ -1,5 +1,6 @@
 """The judge without a kernel: the strict reader of answers, and the Judge preprocessor
 on answers written by hand — missing, malformed, foreign, oversized, extra."""
+import dataclasses
 import io
 import json
 import pickle
@@ -16,7 +17,7 @@ from autograder.preprocessors.ask_questions import AskQuestions
 from autograder.preprocessors.judge import Judge
 from autograder.reports.verdicts import CellVerdict, Outcome, Verdict, read_verdict, read_verdicts, write_verdict
 from course.answering import answers, wire
-from course.checking import CheckFailed
+from course.checking import CheckFailed, with_hint
 
 
 @pytest.mark.parametrize("value", [
@@ -197,6 +198,21 @@ def test_honest_answers_pass(tmp_path):
     _, verdicts = _graded_notebook(tmp_path, _solve_weighted_sum)
     assert verdicts["test_weighted_sum"]["outcome"] == "passed"
     assert verdicts["test_weighted_sum"]["points"] == 1
+
+
+def test_a_failure_keeps_what_the_check_measured(tmp_path, monkeypatch):
+    assert (CheckFailed("no").metrics, CheckFailed("no", "a known mistake").diagnosis) == ({}, "a known mistake")
+    hinted = with_hint(CheckFailed("no", metrics={"accuracy": 0.5}), "(an empty sheet)")
+    assert (str(hinted), hinted.metrics) == ("no (an empty sheet)", {"accuracy": 0.5})
+
+    def missed(asked, records):
+        raise CheckFailed("your model read half the digits", metrics={"accuracy": 0.5})
+    real = questions.checks("01-neurons")
+    ours = real | {"test_weighted_sum": dataclasses.replace(real["test_weighted_sum"], judge=missed)}
+    monkeypatch.setattr(questions, "checks", lambda assignment: ours)
+    _, verdicts = _graded_notebook(tmp_path, _solve_weighted_sum)
+    assert verdicts["test_weighted_sum"]["message"] == "your model read half the digits"
+    assert read_verdict(tmp_path, "s", "01-neurons").metrics == {"accuracy": 0.5}
 
 
 @pytest.mark.parametrize(("changes", "reason"), [

@@ -75,7 +75,7 @@ class Judge(NbGraderPreprocessor):
         try:
             measured = check.judge(state["questions"][grade_id], content.get("answers"))
         except CheckFailed as failure:
-            metrics.update(getattr(failure, "metrics", None) or {})  # a model that missed its target still has a score
+            metrics.update(failure.metrics)  # a model that missed its target still has a score
             hint = undefined_hint(cells, index, content.get("answers"), interruptions)  # a NameError after a timeout
             return Outcome.FAILED, f"{failure} — {hint}" if hint else str(failure), failure.diagnosis
         except NotImplementedError as unfinished:
