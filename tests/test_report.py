@@ -286,8 +286,10 @@ def test_notes_are_kept_per_assignment(tmp_path):
     for name in ("01-neurons", "02-activations"):
         (tmp_path / "source" / name).mkdir(parents=True)
         shutil.copyfile(notebook_path(name), tmp_path / "source" / name / notebook_path(name).name)
-    first = Collection(problems=[("bob", "bob_neurons.ipynb is not a valid notebook (JSONDecodeError: x)"),
-                                 ("bob", "ignored bob_notes.txt: not one of the workshop's notebooks (neurons.ipynb)")])
+    unusable = ("bob", "bob_neurons.ipynb is not a valid notebook (JSONDecodeError: x)")
+    first = Collection(problems=[unusable,
+                                 ("bob", "ignored bob_notes.txt: not one of the workshop's notebooks (neurons.ipynb)")],
+                       assignment_of={unusable: "01-neurons"})
     save_notes([steps.Graded("bob", "01-neurons"), steps.Graded("ann", "01-neurons", notes=["missing neurons.ipynb"])],
                first, tmp_path)
     save_notes([steps.Graded("bob", "02-activations", notes=["cell(s) test_relu timed out after 90 s"])],

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -137,23 +136,15 @@ def save_notes(results: list[Graded], found: Collection, root: Path) -> Path:
             run[r.assignment]["notes"].setdefault(r.student, []).extend(r.notes)
         if r.ungradable is not None:
             run[r.assignment]["ungradable"][r.student] = r.ungradable
-    stems = {assignment: _stem(assignment, root) for assignment in run}
     for student, problem in found.problems:
-        path_named = problem.split(" ", 1)[0]
-        named = [a for a, stem in stems.items()
-                 if stem and re.search(rf"(^|[/_-]){re.escape(stem)}([-_ ]\(?\d+\)?)?\.ipynb$", path_named)]
-        if student and named:
-            run[named[0]]["notes"].setdefault(student, []).append(problem)
+        named = found.assignment_of.get((student, problem))
+        if student and named in run:
+            run[named]["notes"].setdefault(student, []).append(problem)
         else:
             for assignment in run:
                 run[assignment]["problems"].append([student, problem])
     path.write_text(json.dumps({"format": 1, "assignments": kept | run}, indent=1) + "\n", encoding="utf-8")
     return path
-
-
-def _stem(assignment: str, root: Path) -> str:
-    notebooks = sorted(Path(root, "source", assignment).glob("*.ipynb"))
-    return notebooks[0].stem if notebooks else ""
 
 
 @dataclass
