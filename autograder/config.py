@@ -23,11 +23,12 @@ from traitlets.config import Config
 
 from autograder.preprocessors.ask_questions import AskQuestions
 from autograder.preprocessors.hide_test_tracebacks import HideTestTracebacks
-from autograder.preprocessors.judge import VERDICTS, Judge
+from autograder.preprocessors.judge import Judge
 from autograder.preprocessors.limit_text_output import LimitTextOutput
 from autograder.preprocessors.sandboxed_execute import SandboxedExecute
 from autograder.preprocessors.score_line import ScoreLine
 from autograder.reports.late import PerDayLate
+from autograder.reports.verdicts import VERDICTS
 
 COURSE_ID = "image-recognition-workshop"
 CELL_TIMEOUT = 90  # seconds per cell: an infinite loop costs its cell, not the class

@@ -24,12 +24,14 @@ RTOL, ATOL = 1e-6, 1e-8
 class CheckFailed(AssertionError):
     """A verdict for the learner. IPython shows the message alone, no traceback.
 
-    ``diagnosis`` is the known mistake the answer reproduces, when one was recognised.
+    ``diagnosis`` is the known mistake the answer reproduces, when one was recognised; ``metrics``, what
+    the grader measured all the same (a model that missed its target still has an accuracy).
     """
 
-    def __init__(self, message: str = "", diagnosis: str | None = None):
+    def __init__(self, message: str = "", diagnosis: str | None = None, *, metrics: Mapping[str, float] | None = None):
         super().__init__(message)
         self.diagnosis = diagnosis
+        self.metrics: dict[str, float] = dict(metrics or {})
 
     def _render_traceback_(self) -> list[str]:
         return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
@@ -37,7 +39,7 @@ class CheckFailed(AssertionError):
 
 def with_hint(failure: CheckFailed, hint: str) -> CheckFailed:
     """The same verdict with ``hint`` (what is special about the input) added."""
-    return CheckFailed(f"{failure} {hint}".strip(), failure.diagnosis)
+    return CheckFailed(f"{failure} {hint}".strip(), failure.diagnosis, metrics=failure.metrics)
 
 
 class NotImplementedError(builtins.NotImplementedError):  # noqa: A001 - same name on purpose

@@ -132,8 +132,10 @@ def synthetic_class(root: Path, size: int, names: list[str] | None = None, seed:
     for i, student in enumerate(students):
         for position, assignment in enumerate(names):
             if position == 0 and i % 50 == 49:
-                found.problems.append((student, f"{student}_{_stem(assignment)}.ipynb is not a valid "
-                                                "notebook (JSONDecodeError: Expecting value); ask for a fresh copy"))
+                unusable = (student, f"{student}_{_stem(assignment)}.ipynb is not a valid notebook "
+                                     "(JSONDecodeError: Expecting value); ask for a fresh copy")
+                found.problems.append(unusable)
+                found.assignment_of[unusable] = assignment
                 results.append(steps.Graded(student, assignment))
                 continue
             verdict = []

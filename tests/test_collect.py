@@ -119,6 +119,15 @@ def test_flat_lms_zip_with_bad_files(tmp_path):
     assert found.students == ["ada", "bob", "grace"]
 
 
+def test_an_unusable_notebook_is_a_problem_of_its_assignment(tmp_path):
+    source = _write(tmp_path / "in", {"Ada Lovelace/neurons.ipynb": "{ not json", "Ada Lovelace/notes.txt": "x"})
+    found = collect(source, tmp_path / "submitted")
+    [(who, problem)] = found.assignment_of
+    assert problem.startswith("Ada Lovelace/neurons.ipynb is not a valid notebook")
+    assert found.assignment_of[who, problem] == "01-neurons"
+    assert len(found.problems) == 2, "the stray file is a problem of no one assignment"
+
+
 def test_two_copies_of_a_notebook_are_reported(tmp_path):
     source = _write(tmp_path / "in", {"ada_neurons.ipynb": NOTEBOOK, "ada_neurons-1.ipynb": NOTEBOOK})
     found = collect(source, tmp_path / "submitted")

@@ -180,4 +180,4 @@ def test_edited_test_cell_is_graded_with_the_original(course, tmp_path):
 def test_json_that_is_no_notebook_is_reported(course, tmp_path):
     result = _grade_one(course, tmp_path, '{"hello": "world"}')
     assert result.score is None
-    assert result.notes[0].startswith("could not be graded")
+    assert "is JSON but not a Jupyter notebook" in result.ungradable

@@ -1,9 +1,11 @@
 """The judge without a kernel: the strict reader of answers, and the Judge preprocessor
 on answers written by hand — missing, malformed, foreign, oversized, extra."""
+import dataclasses
 import io
 import json
 import pickle
 import zipfile
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -13,8 +15,9 @@ from autograder.judging import questions
 from autograder.judging.interruptions import Interruption, Stop, defined_names
 from autograder.preprocessors.ask_questions import AskQuestions
 from autograder.preprocessors.judge import Judge
+from autograder.reports.verdicts import CellVerdict, Outcome, Verdict, read_verdict, read_verdicts, write_verdict
 from course.answering import answers, wire
-from course.checking import CheckFailed
+from course.checking import CheckFailed, with_hint
 
 
 @pytest.mark.parametrize("value", [
@@ -114,6 +117,26 @@ def test_no_answers_fail_every_cell_with_a_reason(tmp_path):
     assert not (tmp_path / ".grading").exists(), "questions and answers are removed after judging"
 
 
+def test_a_verdict_reads_back_as_written(tmp_path):
+    verdict = Verdict("ada", "01-neurons", datetime(2026, 12, 1, 12, tzinfo=UTC), 2.5,
+                      [CellVerdict("test_neuron", 2.0, 2.0, Outcome.PASSED),
+                       CellVerdict("test_xor", 0.0, 1.0, Outcome.FAILED, "xor(0, 1) returned 0", "an AND gate")],
+                      {"accuracy": 0.5}, "neurons", 7)
+    path = write_verdict(tmp_path / "verdicts", verdict)
+    assert path == tmp_path / "verdicts" / "ada" / "01-neurons.json"
+    assert [c["outcome"] for c in json.loads(path.read_text())["cells"]] == ["passed", "failed"]
+    assert read_verdict(tmp_path, "ada", "01-neurons") == verdict
+    assert read_verdicts(tmp_path) == ({("ada", "01-neurons"): verdict}, [])
+    assert read_verdict(tmp_path, "bob", "01-neurons") is None
+
+
+def test_the_judges_verdict_reads_back(tmp_path):
+    _graded_notebook(tmp_path)
+    verdict = read_verdict(tmp_path, "s", "01-neurons")
+    assert (verdict.notebook, verdict.seed) == ("neurons", 5)
+    assert {c.outcome for c in verdict.cells} == {Outcome.UNANSWERED}
+
+
 def _interrupted(tmp_path, interruption: Interruption, errors: dict[str, str]):
     """01's test cells after one solution cell (``while True`` before ``def neuron``), judged with ``interruption``
     as execution reported it; ``errors``: the kernel's NameError in a test cell, by grade id."""
@@ -175,6 +198,21 @@ def test_honest_answers_pass(tmp_path):
     _, verdicts = _graded_notebook(tmp_path, _solve_weighted_sum)
     assert verdicts["test_weighted_sum"]["outcome"] == "passed"
     assert verdicts["test_weighted_sum"]["points"] == 1
+
+
+def test_a_failure_keeps_what_the_check_measured(tmp_path, monkeypatch):
+    assert (CheckFailed("no").metrics, CheckFailed("no", "a known mistake").diagnosis) == ({}, "a known mistake")
+    hinted = with_hint(CheckFailed("no", metrics={"accuracy": 0.5}), "(an empty sheet)")
+    assert (str(hinted), hinted.metrics) == ("no (an empty sheet)", {"accuracy": 0.5})
+
+    def missed(asked, records):
+        raise CheckFailed("your model read half the digits", metrics={"accuracy": 0.5})
+    real = questions.checks("01-neurons")
+    ours = real | {"test_weighted_sum": dataclasses.replace(real["test_weighted_sum"], judge=missed)}
+    monkeypatch.setattr(questions, "checks", lambda assignment: ours)
+    _, verdicts = _graded_notebook(tmp_path, _solve_weighted_sum)
+    assert verdicts["test_weighted_sum"]["message"] == "your model read half the digits"
+    assert read_verdict(tmp_path, "s", "01-neurons").metrics == {"accuracy": 0.5}
 
 
 @pytest.mark.parametrize(("changes", "reason"), [

@@ -60,7 +60,7 @@ def challenge_class(tmp_path_factory):
     people[UNGRADABLE] = ("Broken", "Notebook")
     add_submissions(root, graded, people)
     save_notes([steps.Graded(s, ASSIGNMENT, 1.0, 1.0) for s in CHALLENGE]
-               + [steps.Graded(UNGRADABLE, ASSIGNMENT, notes=["could not be graded: DeadKernelError: Kernel died"]),
+               + [steps.Graded(UNGRADABLE, ASSIGNMENT, ungradable="DeadKernelError: Kernel died"),
                   steps.Graded(ABSENT, ASSIGNMENT, notes=["missing pipeline.ipynb"])],
                Collection(), root)
     stale = verdict_file(root, "ghost", ASSIGNMENT, [], metrics={"challenge": 1.0})  # no longer in the gradebook

@@ -242,7 +242,7 @@ def known_mistakes(root: Path) -> None:
     add_submissions(root, graded, {s: ("Ada", f"Nr{i}") for i, s in enumerate(students)})
     save_notes([steps.Graded(s, "01-neurons", 1.0, 12.0) for s in students[:15]]
                + [steps.Graded("s15", "01-neurons", notes=["missing neurons.ipynb"]),
-                  steps.Graded("s16", "01-neurons", notes=["could not be graded: DeadKernelError: Kernel died"])],
+                  steps.Graded("s16", "01-neurons", ungradable="DeadKernelError: Kernel died")],
                Collection(), root)
 
 
@@ -286,20 +286,39 @@ def test_notes_are_kept_per_assignment(tmp_path):
     for name in ("01-neurons", "02-activations"):
         (tmp_path / "source" / name).mkdir(parents=True)
         shutil.copyfile(notebook_path(name), tmp_path / "source" / name / notebook_path(name).name)
-    first = Collection(problems=[("bob", "bob_neurons.ipynb is not a valid notebook (JSONDecodeError: x)"),
-                                 ("bob", "ignored bob_notes.txt: not one of the workshop's notebooks (neurons.ipynb)")])
+    unusable = ("bob", "bob_neurons.ipynb is not a valid notebook (JSONDecodeError: x)")
+    first = Collection(problems=[unusable,
+                                 ("bob", "ignored bob_notes.txt: not one of the workshop's notebooks (neurons.ipynb)")],
+                       assignment_of={unusable: "01-neurons"})
     save_notes([steps.Graded("bob", "01-neurons"), steps.Graded("ann", "01-neurons", notes=["missing neurons.ipynb"])],
                first, tmp_path)
     save_notes([steps.Graded("bob", "02-activations", notes=["cell(s) test_relu timed out after 90 s"])],
                Collection(), tmp_path)
-    notes, problems, when = load_notes(tmp_path)
-    assert notes == {("bob", "01-neurons"): ["bob_neurons.ipynb is not a valid notebook (JSONDecodeError: x)"],
+    kept = load_notes(tmp_path)
+    assert kept.notes == {("bob", "01-neurons"): ["bob_neurons.ipynb is not a valid notebook (JSONDecodeError: x)"],
                      ("ann", "01-neurons"): ["missing neurons.ipynb"],
                      ("bob", "02-activations"): ["cell(s) test_relu timed out after 90 s"]}
-    assert problems == [("bob", "ignored bob_notes.txt: not one of the workshop's notebooks (neurons.ipynb)")]
-    assert set(when) == {"01-neurons", "02-activations"}
+    assert kept.problems == [("bob", "ignored bob_notes.txt: not one of the workshop's notebooks (neurons.ipynb)")]
+    assert set(kept.graded_at) == {"01-neurons", "02-activations"}
     save_notes([steps.Graded("ann", "01-neurons", 3.0, 12.0)], Collection(), tmp_path)
-    assert load_notes(tmp_path)[:2] == ({("bob", "02-activations"): ["cell(s) test_relu timed out after 90 s"]}, [])
+    kept = load_notes(tmp_path)
+    assert (kept.notes, kept.problems) == ({("bob", "02-activations"): ["cell(s) test_relu timed out after 90 s"]}, [])
+
+
+def test_why_a_notebook_could_not_be_graded_is_kept_apart(tmp_path):
+    save_notes([steps.Graded("ann", "01-neurons", notes=["restored deleted cell(s) xor and graded them"],
+                             ungradable="DeadKernelError: Kernel died")], Collection(), tmp_path)
+    path = tmp_path / "grading-notes.json"
+    saved = json.loads(path.read_text())
+    assert saved["assignments"]["01-neurons"]["ungradable"] == {"ann": "DeadKernelError: Kernel died"}
+    kept = load_notes(tmp_path)
+    assert kept.ungradable == {("ann", "01-neurons"): "DeadKernelError: Kernel died"}
+    assert kept.notes == {("ann", "01-neurons"): ["restored deleted cell(s) xor and graded them"]}
+    run = saved["assignments"]["01-neurons"]  # as kept before the reason was apart: the note that said it
+    del run["ungradable"]
+    run["notes"]["ann"].append("could not be graded: DeadKernelError: Kernel died")
+    path.write_text(json.dumps(saved))
+    assert load_notes(tmp_path) == kept
 
 
 def test_unreadable_verdict_is_one_line(tmp_path):

@@ -152,6 +152,16 @@ def test_export_has_core_stretch_and_seconds_late_in_every_row(core_class):
         "nbgrader's columns first, unchanged"
 
 
+def test_score_table_says_why_a_notebook_could_not_be_graded():
+    broken = steps.Graded("eve", "01-neurons", notes=["restored deleted cell(s) test_xor and graded them"],
+                          ungradable="DeadKernelError: Kernel died")
+    assert broken.lines == ["restored deleted cell(s) test_xor and graded them",
+                            "could not be graded: DeadKernelError: Kernel died"]
+    table = score_table([steps.Graded("ada", "01-neurons", 12, 12), broken], Collection())
+    assert table.endswith("Problems:\n  eve / 01-neurons: restored deleted cell(s) test_xor and graded them\n"
+                          "  eve / 01-neurons: could not be graded: DeadKernelError: Kernel died")
+
+
 def test_score_table_shows_core_stretch_done_and_late():
     parts = {"ada": scores.Standing(10, 10, 0, 2), "bob": scores.Standing(10, 10, 2, 2, seconds_late=3900, penalty=3),
              "cy": scores.Standing(8, 10, 2, 2)}

@@ -67,5 +67,5 @@ def grade(address: str, settings: Settings, jobs: list[Job]) -> Iterator[Timed]:
             try:
                 yield future.result()
             except Exception as error:  # a worker lost for good, say
-                yield Timed(student, assignment, notes=[f"could not be graded on the cluster: "
-                                                        f"{type(error).__name__}: {error}"])
+                yield Timed(student, assignment, ungradable=f"its task was lost on the cluster "
+                                                            f"({type(error).__name__}: {error})")

@@ -43,6 +43,7 @@ class Collection:
     notebooks: dict[tuple[str, str], Path] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    assignment_of: dict[tuple[str, str], str] = field(default_factory=dict)  # a notebook's problem → its assignment
 
     @property
     def students(self) -> list[str]:
@@ -194,7 +195,9 @@ def collect(source: Path, submitted: Path, only: list[str] | None = None) -> Col
                 continue
             problem = _unreadable(path)
             if problem:
-                found.problems.append((student, f"{relative} {problem}"))
+                unusable = (student, f"{relative} {problem}")
+                found.problems.append(unusable)
+                found.assignment_of[unusable] = assignment
                 continue
             if (student, assignment) in found.notebooks:
                 found.problems.append((student, f"two files for {stem}.ipynb; graded {relative.name}"))

@@ -123,7 +123,7 @@ def _unchanged(root: Path, url: str, ledger: Ledger, checksums: dict[tuple[str, 
             entry = recorded[student, assignment]
             unchanged[student, assignment] = Timed(student, assignment, submission.score, submission.max_score,
                                                    list(entry["notes"]), of_submission(submission, root),
-                                                   entry["seconds"])
+                                                   seconds=entry["seconds"])
     return unchanged
 
 
@@ -151,8 +151,8 @@ def _pool(settings: Settings, todo: Iterable[tuple[str, str, str]], jobs: int) -
             try:
                 yield future.result()
             except Exception as error:  # a worker process that died (out of memory, say)
-                yield Timed(student, assignment, notes=[f"could not be graded: its worker process died "
-                                                        f"({type(error).__name__}: {error})"])
+                yield Timed(student, assignment, ungradable=f"its worker process died "
+                                                            f"({type(error).__name__}: {error})")
 
 
 def _missing(found: Collection, student: str, assignment: str) -> list[str]:

@@ -39,7 +39,7 @@ def selfgrade(notebook: Path, workdir: Path = WORKDIR) -> tuple[steps.Graded, st
     nbgrader = steps.api(workdir)
     graded = steps.autograde(STUDENT, assignment, nbgrader)
     if graded.score is None:
-        return graded, "\n".join(graded.notes)
+        return graded, "\n".join(graded.lines)
     html = steps.feedback(STUDENT, assignment, nbgrader)
     return graded, _report(graded, workdir / "autograded" / STUDENT / assignment / notebook.name, html)
 

@@ -19,8 +19,10 @@ from traitlets.config import Config
 from autograder.config import CELL_TIMEOUT, nbgrader_config, quiet_environment
 from autograder.grading.repair import Ungradable, repair
 from autograder.paths import COURSE_ROOT, assignments, notebook_path
-from autograder.preprocessors.judge import unanswered_note
 from autograder.reports.scores import ScoresCsvExport, Standing, of_submission
+from autograder.reports.verdicts import Outcome, read_verdict
+
+UNGRADABLE = "could not be graded"  # how the instructor reads Graded.ungradable
 
 
 def api(root: Path = COURSE_ROOT, cell_timeout: int = CELL_TIMEOUT, extra: Config | None = None,
@@ -82,6 +84,12 @@ class Graded:
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
     standing: Standing | None = None  # core and stretch apart, lateness (autograder.reports.scores)
+    ungradable: str | None = None  # why it could not be graded (then it has no score)
+
+    @property
+    def lines(self) -> list[str]:
+        """The notes as the instructor reads them: ``could not be graded: <reason>`` last."""
+        return self.notes + ([f"{UNGRADABLE}: {self.ungradable}"] if self.ungradable is not None else [])
 
 
 def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
@@ -96,10 +104,10 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     try:
         graded.notes += repair(submitted, assignment)
     except Ungradable as error:
-        graded.notes.append(f"could not be graded: {error}")
+        graded.ungradable = str(error)
         return graded
     except Exception as error:  # whatever is wrong with one file, the class goes on
-        graded.notes.append(f"could not be graded: not a readable notebook ({type(error).__name__}: {error})")
+        graded.ungradable = f"not a readable notebook ({type(error).__name__}: {error})"
         return graded
     _record_name(nbgrader, student)
     result = nbgrader.autograde(assignment, student, force=True, create=True)
@@ -108,7 +116,7 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if restored:
         graded.notes.append(f"restored deleted cell(s) {', '.join(restored)} and graded them")
     if not result["success"]:
-        graded.notes.append(f"could not be graded: {_reason(result)}")
+        graded.ungradable = _reason(result)
         return graded
     with nbgrader.gradebook as gb:
         submission = gb.find_submission_notebook(notebook, assignment, student)
@@ -125,11 +133,19 @@ def autograde(student: str, assignment: str, nbgrader: NbGraderAPI) -> Graded:
     if stopped:
         graded.notes.append(f"{stopped}; the cells after it scored 0")
     else:  # a stopped kernel's later cells are silent anyway: one note says it
-        silent = unanswered_note(Path(nbgrader.coursedir.root), student, assignment)
-        graded.notes += [silent] if silent else []
+        graded.notes += _unanswered(Path(nbgrader.coursedir.root), student, assignment)
     if manual:
         graded.notes.append(f"needs manual grading: {', '.join(manual)}")
     return graded
+
+
+def _unanswered(root: Path, student: str, assignment: str) -> list[str]:
+    """A note when test cells sent no answers (skipped, stopped early, tampered with)."""
+    verdict = read_verdict(root, student, assignment)
+    silent = [c.grade_id for c in verdict.cells if c.outcome is Outcome.UNANSWERED] if verdict else []
+    if not silent:
+        return []
+    return [f"no answers from {', '.join(silent)}: those cells did not run to the end (0 points each)"]
 
 
 def _record_name(nbgrader: NbGraderAPI, student: str) -> None:

@@ -120,8 +120,8 @@ def grade_one(settings: Settings, student: str, assignment: str, checksum: str,
     single_threaded()
     root = Path(settings.root)
     if not (root / "source" / assignment).is_dir():
-        return Timed(student, assignment, notes=[f"could not be graded: {socket.gethostname()} has no course "
-                                                 f"folder at {root}; share it with the workers or copy it there"])
+        return Timed(student, assignment, ungradable=f"{socket.gethostname()} has no course folder at {root}; "
+                                                     "share it with the workers or copy it there")
     try:
         nbgrader, ledger = _context(settings)
         if notebook is not None:
@@ -135,5 +135,5 @@ def grade_one(settings: Settings, student: str, assignment: str, checksum: str,
             ledger.record(student, assignment, checksum, graded.notes, seconds)
         return timed(graded, seconds)
     except Exception as error:  # a worker that cannot reach the gradebook, say: one line, the class goes on
-        return Timed(student, assignment, notes=[f"could not be graded: {type(error).__name__}: "
-                                                 f"{str(error).splitlines()[0] if str(error) else ''}"])
+        return Timed(student, assignment, ungradable=f"{type(error).__name__}: "
+                                                     f"{str(error).splitlines()[0] if str(error) else ''}")

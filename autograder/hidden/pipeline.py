@@ -269,8 +269,7 @@ def _judge_trained_model(questions, records):
         public.expect_accurate(model, history, probabilities, labels,
                                digits=f"the {len(labels):,} held-out digits")
     except CheckFailed as failure:
-        failure.metrics = measured
-        raise
+        raise CheckFailed(str(failure), failure.diagnosis, metrics=measured) from None
     return measured
 
 
@@ -402,8 +401,7 @@ def _judge_whole_pipeline(questions, records):
         measured["sheet_reading"] = _share(readings)
         public.expect_sheets_read(readings)
     except CheckFailed as failure:
-        failure.metrics = measured
-        raise
+        raise CheckFailed(str(failure), failure.diagnosis, metrics=measured) from None
     return measured
 
 

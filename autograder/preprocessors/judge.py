@@ -5,14 +5,13 @@ judges them against the reference in this process (the questions ``AskQuestions`
 and makes the cell's outputs say the verdict: an error with the learner's message, or a line saying
 it passed. nbgrader's SaveAutoGrades, feedback and export then work unchanged, and nothing the
 kernel printed, patched or tagged decides a score. The verdicts are also written as JSON
-(``verdicts/<student>/<assignment>.json``) for the instructor's report.
+(``verdicts/<student>/<assignment>.json``, ``autograder.reports.verdicts``) for the instructor's report.
 """
 from __future__ import annotations
 
-import datetime
-import json
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -23,11 +22,9 @@ from traitlets import Unicode
 from autograder.judging import questions
 from autograder.judging.interruptions import not_graded, undefined_hint
 from autograder.preprocessors.ask_questions import grading_folder
+from autograder.reports.verdicts import CellVerdict, Outcome, Verdict, write_verdict
 from course.answering import wire
 from course.checking import CheckFailed
-
-VERDICTS = "verdicts"  # the folder of verdicts in a course directory
-
 
 
 class Judge(NbGraderPreprocessor):
@@ -49,17 +46,17 @@ class Judge(NbGraderPreprocessor):
                                                       metrics)
             cell.outputs = [_output(grade_id, outcome, message)]
             points = float(cell.metadata.nbgrader.get("points", 0))
-            cells.append({"grade_id": grade_id, "points": points if outcome == "passed" else 0.0,
-                          "max_points": points, "outcome": outcome,
-                          "message": None if outcome == "passed" else message, "diagnosis": diagnosis})
+            passed = outcome is Outcome.PASSED
+            cells.append(CellVerdict(grade_id, points if passed else 0.0, points, outcome,
+                                     None if passed else message, diagnosis))
         shutil.rmtree(folder, ignore_errors=True)
         self._write(resources, state, cells, metrics)
         return nb, resources
 
-    def _judge(self, grade_id, cells, index, check, state, folder, metrics) -> tuple[str, str, str | None]:
+    def _judge(self, grade_id, cells, index, check, state, folder, metrics) -> tuple[Outcome, str, str | None]:
         """(outcome, message, diagnosis) of the test cell ``cells[index]``."""
         if check is None:
-            return "failed", f"the grader has no check for {grade_id}; tell your instructor.", None
+            return Outcome.FAILED, f"the grader has no check for {grade_id}; tell your instructor.", None
         interruptions = state.get("interruptions") or []  # cells that timed out, where the kernel died
         path = folder / "answers" / f"{grade_id}.npz"
         if not path.exists():
@@ -67,83 +64,61 @@ class Judge(NbGraderPreprocessor):
         try:
             content = wire.load(path)
         except wire.WireError as error:
-            return "failed", f"the answers of this cell could not be read: {error}.", None
+            return Outcome.FAILED, f"the answers of this cell could not be read: {error}.", None
         if not isinstance(content, dict) or content.get("token") != state.get("token") \
                 or content.get("grade_id") != grade_id:
-            return "failed", ("the answers of this cell were not written for this grading run's questions; "
-                              "run the notebook from the top and submit it again."), None
+            return Outcome.FAILED, ("the answers of this cell were not written for this grading run's questions; "
+                                    "run the notebook from the top and submit it again."), None
         if "too_large" in content:
-            return "failed", f"the answers of this cell were too large to grade ({content['too_large']}).", None
+            return Outcome.FAILED, (f"the answers of this cell were too large to grade "
+                                    f"({content['too_large']})."), None
         try:
             measured = check.judge(state["questions"][grade_id], content.get("answers"))
         except CheckFailed as failure:
-            metrics.update(getattr(failure, "metrics", None) or {})  # a model that missed its target still has a score
+            metrics.update(failure.metrics)  # a model that missed its target still has a score
             hint = undefined_hint(cells, index, content.get("answers"), interruptions)  # a NameError after a timeout
-            return "failed", f"{failure} — {hint}" if hint else str(failure), failure.diagnosis
+            return Outcome.FAILED, f"{failure} — {hint}" if hint else str(failure), failure.diagnosis
         except NotImplementedError as unfinished:
-            return "unfinished", str(unfinished), None
+            return Outcome.UNFINISHED, str(unfinished), None
         except Exception as error:  # an answer the comparisons cannot take: the learner's, never the class's
-            return "failed", (f"the grader could not compare what your code returned "
-                              f"({type(error).__name__}: {str(error)[:200]}); return the type the task asks for."), None
+            return Outcome.FAILED, (f"the grader could not compare what your code returned "
+                                    f"({type(error).__name__}: {str(error)[:200]}); "
+                                    "return the type the task asks for."), None
         metrics.update(measured or {})  # what a check measured, e.g. a model's accuracy
-        return "passed", f"{grade_id}: passed every case the grader checked.", None
+        return Outcome.PASSED, f"{grade_id}: passed every case the grader checked.", None
 
-    def _write(self, resources, state, cells, metrics) -> None:
+    def _write(self, resources, state, cells: list[CellVerdict], metrics: dict[str, float]) -> None:
         if not self.verdicts_dir:
             return
         info = resources["nbgrader"]
-        verdict = {"format": 1, "student": info["student"], "assignment": info["assignment"],
-                   "notebook": info["notebook"],
-                   "graded_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                   "seconds": round(time.time() - state.get("started", time.time()), 2),
-                   "seed": state.get("seed"), "cells": cells,
-                   "metrics": metrics}
-        path = verdict_path(Path(self.verdicts_dir), info["student"], info["assignment"])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(verdict, indent=1), encoding="utf-8")
-        partial.replace(path)
+        write_verdict(Path(self.verdicts_dir), Verdict(
+            info["student"], info["assignment"], datetime.now(UTC),
+            round(time.time() - state.get("started", time.time()), 2), cells, metrics, info["notebook"],
+            state.get("seed")))
 
 
 def _first_error(cell) -> dict | None:
     return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
 
 
-def _unanswered(cell, interrupted: str | None = None) -> tuple[str, str, str | None]:
+def _unanswered(cell, interrupted: str | None = None) -> tuple[Outcome, str, str | None]:
     """A cell that recorded no answers scores 0; a cell above that timed out or a dead kernel (``interrupted``:
     the learner's message), else the kernel's own error, if any, says why."""
     if interrupted:
-        return "unanswered", interrupted, None
+        return Outcome.UNANSWERED, interrupted, None
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if errors and errors[0].get("ename") == "NotImplementedError":
-        return "unfinished", str(errors[0].get("evalue", ""))[:2000], None
+        return Outcome.UNFINISHED, str(errors[0].get("evalue", ""))[:2000], None
     if errors:
-        return "unanswered", (f"this cell stopped before the grader's questions were answered: "
-                              f"{errors[0].get('ename')}: {str(errors[0].get('evalue', ''))[:2000]}"), None
-    return "unanswered", ("the grader's questions for this cell were never answered: the cell did not run "
-                          "(it was skipped, or the kernel stopped before it). Run the notebook from the top "
-                          "and submit it again."), None
+        return Outcome.UNANSWERED, (f"this cell stopped before the grader's questions were answered: "
+                                    f"{errors[0].get('ename')}: {str(errors[0].get('evalue', ''))[:2000]}"), None
+    return Outcome.UNANSWERED, ("the grader's questions for this cell were never answered: the cell did not "
+                                "run (it was skipped, or the kernel stopped before it). Run the notebook from the "
+                                "top and submit it again."), None
 
 
-def _output(grade_id: str, outcome: str, message: str):
-    if outcome == "passed":
+def _output(grade_id: str, outcome: Outcome, message: str):
+    if outcome is Outcome.PASSED:
         return new_output("stream", name="stdout", text=f"✔ {message}\n")
-    ename = "NotImplementedError" if outcome == "unfinished" else "CheckFailed"
+    ename = "NotImplementedError" if outcome is Outcome.UNFINISHED else "CheckFailed"
     return new_output("error", ename=ename, evalue=message, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {message}"])
-
-
-def verdict_path(verdicts: Path, student: str, assignment: str) -> Path:
-    """Where the Judge writes the verdicts of one graded notebook (``verdicts`` = ``<course>/verdicts``)."""
-    return Path(verdicts, student, f"{assignment}.json")
-
-
-def unanswered_note(root: Path, student: str, assignment: str) -> str | None:
-    """A note for the instructor when test cells sent no answers (skipped, stopped early, tampered with)."""
-    try:
-        cells = json.loads(verdict_path(root / VERDICTS, student, assignment).read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError):
-        return None
-    silent = [c["grade_id"] for c in cells if c["outcome"] == "unanswered"]
-    if not silent:
-        return None
-    return f"no answers from {', '.join(silent)}: those cells did not run to the end (0 points each)"

@@ -3,7 +3,7 @@
 Read from the gradebook (scores per notebook and graded cell, the names participants submitted),
 the judge's verdicts (failure messages and diagnoses, the 06 leaderboard, grading times; see
 ``verdicts``) and the notes `workshop grade` kept (who could not be graded and why; see
-``report.save_notes``). Never from the feedback HTML.
+``tables.save_notes``). Never from the feedback HTML.
 """
 from __future__ import annotations
 
@@ -25,10 +25,9 @@ from autograder.paths import COURSE_ROOT
 from autograder.reports.leaderboard import challenge_score, make_board
 from autograder.reports.scores import Standing, standings, stretch_ids
 from autograder.reports.tables import load_notes
-from autograder.reports.verdicts import Verdict, read_verdicts
+from autograder.reports.verdicts import Outcome, Verdict, read_verdicts
 
 TOP_FAILURES = 5  # failure groups shown per graded cell
-UNGRADABLE = "could not be graded"  # how steps.autograde's notes begin when nbgrader could not grade a notebook
 
 
 @dataclass
@@ -158,18 +157,18 @@ def strip_values(message: str) -> str:
     return _NUMBER.sub("<n>", text)
 
 
-def failure_label(outcome: str, message: str | None, diagnosis: str | None) -> str:
+def failure_label(outcome: Outcome, message: str | None, diagnosis: str | None) -> str:
     """What a failure is grouped by: its diagnosis when the judge made one, else the stripped message."""
     if diagnosis:
         return diagnosis.strip()
     if message:
         return strip_values(message)
-    return {"unfinished": "not implemented yet",
-            "unanswered": "never answered (the cell did not run, or the kernel stopped before it)"
+    return {Outcome.UNFINISHED: "not implemented yet",
+            Outcome.UNANSWERED: "never answered (the cell did not run, or the kernel stopped before it)"
             }.get(outcome, f"{outcome}, no message")
 
 
-def group_failures(failed: list[tuple[str, str, str | None, str | None]]) -> list[Failure]:
+def group_failures(failed: list[tuple[str, Outcome, str | None, str | None]]) -> list[Failure]:
     """(who, outcome, message, diagnosis) of each failure → groups, most frequent first."""
     groups: dict[str, Failure] = {}
     for who, outcome, message, diagnosis in failed:
@@ -240,18 +239,17 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
     with steps.api(root).gradebook as gb:
         standing = standings(gb.db, root)
     verdicts, verdict_problems = read_verdicts(root)
-    notes, problems, notes_when = load_notes(root)
+    kept = load_notes(root)
 
     # nbgrader keeps a record, all zeros, of a notebook its autograde failed on: not a score of the class
-    unscored = {pair for pair, lines in notes.items() if any(line.startswith(UNGRADABLE) for line in lines)}
-    for student, assignment in unscored:
+    for student, assignment in kept.ungradable:
         scores.get(assignment, {}).pop(student, None)
     for (assignment, _), by_student in grades.items():
-        for student in [s for s in by_student if (s, assignment) in unscored]:
+        for student in [s for s in by_student if (s, assignment) in kept.ungradable]:
             del by_student[student]
 
     in_gradebook = len(participants)
-    for student, _ in [*notes, *problems]:
+    for student, _ in [*kept.notes, *kept.ungradable, *kept.problems]:
         if student:
             participants.setdefault(student, student)
     by_assignment = defaultdict(list)
@@ -268,10 +266,10 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
         ours = by_assignment[assignment]
         order = _course_order(root, assignment, ours)
         stretch = stretch_ids(root, assignment)
-        failed = defaultdict(list)
+        failed: dict[str, list[tuple[str, Outcome, str | None, str | None]]] = defaultdict(list)
         for verdict in ours:
             for cell in verdict.cells:
-                if cell.outcome != "passed":
+                if cell.outcome is not Outcome.PASSED:
                     failed[cell.grade_id].append((participants.get(verdict.student, verdict.student),
                                                   cell.outcome, cell.message, cell.diagnosis))
         summaries = []
@@ -293,26 +291,28 @@ def build(root: Path = COURSE_ROOT) -> ClassReport:
 
     graded_pairs = {(s, a) for a, by_student in scores.items() for s in by_student}
     ungradable, other = [], []
-    for (student, assignment), lines in sorted(notes.items()):
+    for student, assignment in sorted({*kept.notes, *kept.ungradable}):
         who = f"{participants.get(student, student)} / {assignment}"
+        lines = kept.notes.get((student, assignment), [])
         if (student, assignment) in graded_pairs:
             other += [f"{who}: {line}" for line in lines]
         else:
-            reasons = [line.removeprefix(UNGRADABLE).removeprefix(": ") for line in lines]
+            reason = kept.ungradable.get((student, assignment))
+            reasons = lines + ([reason] if reason is not None else [])
             ungradable.append(f"{who}: {'; '.join(reasons) or 'not graded'}")
-    other += [f"{participants.get(s, s) if s else '(no participant)'}: {p}" for s, p in problems]
+    other += [f"{participants.get(s, s) if s else '(no participant)'}: {p}" for s, p in kept.problems]
     other += verdict_problems
 
     leaderboards = {}  # the class challenge, ranked as the projector's board and the feedback rank it
     for assignment, ours in sorted(by_assignment.items()):
         if not any("accuracy" in v.metrics or challenge_score(v.metrics) is not None for v in ours):
             continue
-        board = make_board(root, assignment, participants, scores.get(assignment, {}), verdicts, notes, names=True)
+        board = make_board(root, assignment, participants, scores.get(assignment, {}), verdicts, kept, names=True)
         leaderboards[assignment] = [Ranked(e.shown, e.accuracy, e.sheet_reading, e.rank, e.score,
                                            e.reason + (f": {e.detail}" if e.detail else "")) for e in board.entries]
 
     times = [v.graded_at for vs in by_assignment.values() for v in vs if v.graded_at] or [
-        when for assignment, when in notes_when.items() if assignment in scores]
+        when for assignment, when in kept.graded_at.items() if assignment in scores]
     return ClassReport(participants, notebooks, ungradable, other, leaderboards,
                        (min(times), max(times)) if times else None, in_gradebook,
                        len({student for by_student in scores.values() for student in by_student}),

@@ -21,16 +21,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from autograder.grading.steps import UNGRADABLE
 from autograder.paths import COURSE_ROOT
+
+if TYPE_CHECKING:
+    from autograder.reports.tables import GradingNotes
 
 T = TypeVar("T")
 
 CHALLENGE = "06-pipeline"  # the assignment whose readers are ranked
 METRICS = ("challenge", "sheet_reading")  # the first present is the challenge score (see hidden/pipeline.py)
 SECRET = ".leaderboard-secret"
-UNGRADABLE = "could not be graded"
 
 _ADJECTIVES = ("amber", "brave", "calm", "clever", "coral", "crimson", "daring", "eager", "fancy", "gentle",
                "golden", "happy", "indigo", "jolly", "keen", "lively", "lucky", "merry", "mighty", "nimble",
@@ -137,16 +140,15 @@ def board(root: Path = COURSE_ROOT, names: bool = False, assignment: str = CHALL
     from autograder.reports.verdicts import read_verdicts
     participants, _, _, scores, _ = _gradebook(root, db_url)
     verdicts, _ = read_verdicts(root)
-    notes, _, _ = load_notes(root)
-    return make_board(root, assignment, participants, scores.get(assignment, {}), verdicts, notes, names)
+    return make_board(root, assignment, participants, scores.get(assignment, {}), verdicts, load_notes(root), names)
 
 
 def make_board(root: Path, assignment: str, participants: dict[str, str], graded: dict[str, float],
-               verdicts: dict, notes: dict[tuple[str, str], list[str]], names: bool) -> Board:
+               verdicts: dict, kept: GradingNotes, names: bool) -> Board:
     """The board from what the class report reads too: names by id, the gradebook's scores of ``assignment``
-    by student, verdicts by (student, assignment), the notes of grading by (student, assignment)."""
-    ungradable = {s: lines for (s, a), lines in notes.items()
-                  if a == assignment and (s not in graded or any(line.startswith(UNGRADABLE) for line in lines))}
+    by student, verdicts by (student, assignment), the notes of grading (``tables.load_notes``)."""
+    noted = {s for s, a in [*kept.notes, *kept.ungradable] if a == assignment}
+    ungradable = {s for s in noted if s not in graded or (s, assignment) in kept.ungradable}
     graded = {s: v for s, v in graded.items() if s not in ungradable}
     students = set(graded) | set(ungradable)
     shown = ({s: participants.get(s, s) for s in students} if names else pseudonyms(root, students))
@@ -161,9 +163,11 @@ def make_board(root: Path, assignment: str, participants: dict[str, str], graded
         entry = Entry(student, shown[student], value, None, metrics.get("accuracy"), metrics.get("sheet_reading"),
                       "" if value is not None else "graded, but its reader was never measured on the sheets")
         (scored if value is not None else unscored).append(entry)
-    for student, lines in sorted(ungradable.items()):
-        reasons = [line.removeprefix(UNGRADABLE).removeprefix(": ") for line in lines]
-        missing = lines and all(line.startswith("missing ") for line in lines)
+    for student in sorted(ungradable):
+        lines = kept.notes.get((student, assignment), [])
+        reason = kept.ungradable.get((student, assignment))
+        missing = reason is None and lines and all(line.startswith("missing ") for line in lines)
+        reasons = lines + ([reason] if reason is not None else [])
         unscored.append(Entry(student, shown[student], None, None, reason="not handed in" if missing else UNGRADABLE,
                               detail="; ".join(reasons) or "not graded"))
     ranks = ranked(scored, lambda e: e.score or 0.0, lambda e: e.shown)  # scored: every score is a number

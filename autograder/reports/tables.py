@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
 from autograder.grading.collect import Collection
-from autograder.grading.steps import Graded
+from autograder.grading.steps import UNGRADABLE, Graded
 from autograder.reports.scores import Standing, standings, stretch_ids
 from autograder.reports.scores import total as scores_total
 from autograder.sandbox.kernel import unavailable_reason
@@ -55,7 +55,7 @@ def score_table(results: list[Graded], found: Collection, seconds: bool = False)
                 parts += [r.standing] if r.standing else []
                 done += bool(r.standing and r.standing.done)
                 any_late |= bool(r.standing and r.standing.late)
-            notes += [f"{name} / {assignment}: {_printable(n)}" for n in (r.notes if r else [])]
+            notes += [f"{name} / {assignment}: {_printable(n)}" for n in (r.lines if r else [])]
         summed = scores_total(parts)
         split = f" ({summed.points()})" if summed.stretch_max and len(parts) == len(assignments) else ""
         rows.append([name, *cells, f"{done}/{len(assignments)}", f"{total:g}/{maximum:g}{split}" if maximum else "—"])
@@ -114,7 +114,10 @@ def overview(gradebook: Gradebook, root: Path | None = None) -> str:
 
 def save_notes(results: list[Graded], found: Collection, root: Path) -> Path:
     """Keep what a class run had to say per participant (ungradable notebooks and why, restored
-    cells, timeouts, stray files) in ``<root>/grading-notes.json``, for `workshop report`.
+    cells, timeouts, stray files) in ``<root>/grading-notes.json``, for `workshop report`::
+
+        {"format": 1, "assignments": {"01-neurons": {"graded_at": "2026-12-01T12:00:00+00:00",
+            "notes": {student: [line, ...]}, "ungradable": {student: reason}, "problems": [[student, text]]}}}
 
     Kept per assignment: grading an assignment again replaces its notes, others stay. A problem
     with a participant's file of an assignment (a notebook that is no notebook) goes with that
@@ -126,17 +129,17 @@ def save_notes(results: list[Graded], found: Collection, root: Path) -> Path:
     except (OSError, ValueError, KeyError, TypeError):
         kept = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    run: dict[str, dict] = {r.assignment: {"graded_at": now, "notes": {}, "problems": []} for r in results}
+    run: dict[str, dict] = {r.assignment: {"graded_at": now, "notes": {}, "ungradable": {}, "problems": []}
+                            for r in results}
     for r in results:
         if r.notes:
             run[r.assignment]["notes"].setdefault(r.student, []).extend(r.notes)
-    stems = {assignment: _stem(assignment, root) for assignment in run}
+        if r.ungradable is not None:
+            run[r.assignment]["ungradable"][r.student] = r.ungradable
     for student, problem in found.problems:
-        path_named = problem.split(" ", 1)[0]
-        named = [a for a, stem in stems.items()
-                 if stem and re.search(rf"(^|[/_-]){re.escape(stem)}([-_ ]\(?\d+\)?)?\.ipynb$", path_named)]
-        if student and named:
-            run[named[0]]["notes"].setdefault(student, []).append(problem)
+        named = found.assignment_of.get((student, problem))
+        if student and named in run:
+            run[named]["notes"].setdefault(student, []).append(problem)
         else:
             for assignment in run:
                 run[assignment]["problems"].append([student, problem])
@@ -144,22 +147,32 @@ def save_notes(results: list[Graded], found: Collection, root: Path) -> Path:
     return path
 
 
-def _stem(assignment: str, root: Path) -> str:
-    notebooks = sorted(Path(root, "source", assignment).glob("*.ipynb"))
-    return notebooks[0].stem if notebooks else ""
+@dataclass
+class GradingNotes:
+    """What ``save_notes`` kept of a course's class runs."""
+    notes: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # by (student, assignment)
+    ungradable: dict[tuple[str, str], str] = field(default_factory=dict)  # why not, by (student, assignment)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (student or '', text): of no one notebook
+    graded_at: dict[str, datetime] = field(default_factory=dict)  # by assignment
 
 
-def load_notes(root: Path) -> tuple[dict[tuple[str, str], list[str]], list[tuple[str, str]], dict[str, datetime]]:
-    """What ``save_notes`` kept: notes by (student, assignment), other problems as (student, text),
-    and when each assignment was graded. All empty if no class was graded under ``root``."""
+def load_notes(root: Path) -> GradingNotes:
+    """What ``save_notes`` kept; all empty if no class was graded under ``root``."""
     try:
         kept = json.loads(Path(root, NOTES).read_text(encoding="utf-8"))["assignments"]
     except (OSError, ValueError, KeyError, TypeError):
-        return {}, [], {}
-    notes, problems, when = {}, [], {}
+        return GradingNotes()
+    found = GradingNotes()
     for assignment, run in sorted(kept.items()):
-        when[assignment] = datetime.fromisoformat(run["graded_at"])
+        found.graded_at[assignment] = datetime.fromisoformat(run["graded_at"])
+        prose = "ungradable" not in run  # kept before the reason was apart: a note that began with UNGRADABLE
         for student, lines in run.get("notes", {}).items():
-            notes[(student, assignment)] = list(lines)
-        problems += [(s, p) for s, p in run.get("problems", []) if (s, p) not in problems]
-    return notes, problems, when
+            said = [line for line in lines if prose and line.startswith(UNGRADABLE)]
+            if said:
+                found.ungradable[(student, assignment)] = said[0].removeprefix(UNGRADABLE).removeprefix(":").strip()
+            if len(said) < len(lines):
+                found.notes[(student, assignment)] = [line for line in lines if line not in said]
+        for student, reason in run.get("ungradable", {}).items():
+            found.ungradable[(student, assignment)] = reason
+        found.problems += [(s, p) for s, p in run.get("problems", []) if (s, p) not in found.problems]
+    return found

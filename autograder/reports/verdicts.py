@@ -1,6 +1,7 @@
-"""The judge's verdicts, read back: the one place that reads their file format (``judge.Judge`` writes it).
+"""The judge's verdicts: the one place that writes and reads their file format.
 
-One JSON file per graded notebook, ``<course root>/verdicts/<student>/<assignment>.json``::
+One JSON file per graded notebook, ``<course root>/verdicts/<student>/<assignment>.json``, written by
+``Judge`` and read by the reports::
 
     {"format": 1, "student": "ada", "assignment": "01-neurons", "notebook": "neurons",
      "graded_at": "2026-12-01T12:00:00+00:00", "seconds": 2.1, "seed": 123456,
@@ -15,11 +16,20 @@ One JSON file per graded notebook, ``<course root>/verdicts/<student>/<assignmen
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
-from autograder.preprocessors.judge import VERDICTS  # the folder the Judge writes them to
+VERDICTS = "verdicts"  # the folder of verdicts in a course directory
+
+
+class Outcome(StrEnum):
+    """How a graded cell ended; equal to its string in the file."""
+    PASSED = "passed"
+    FAILED = "failed"
+    UNFINISHED = "unfinished"  # NotImplementedError: the exercise still to do
+    UNANSWERED = "unanswered"  # the cell sent no answers
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,7 @@ class CellVerdict:
     grade_id: str
     points: float
     max_points: float
-    outcome: str  # passed, failed, unfinished or unanswered
+    outcome: Outcome
     message: str | None = None
     diagnosis: str | None = None
 
@@ -42,6 +52,27 @@ class Verdict:
     seconds: float | None
     cells: list[CellVerdict] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
+    notebook: str | None = None
+    seed: int | None = None  # of the grader's questions
+
+
+def verdict_path(verdicts: Path, student: str, assignment: str) -> Path:
+    """Where the verdicts of one graded notebook are kept (``verdicts`` = ``<course>/verdicts``)."""
+    return Path(verdicts, student, f"{assignment}.json")
+
+
+def write_verdict(verdicts: Path, verdict: Verdict) -> Path:
+    """Write ``verdict`` under the folder ``verdicts``, whole or not at all."""
+    data = {"format": 1, "student": verdict.student, "assignment": verdict.assignment, "notebook": verdict.notebook,
+            "graded_at": verdict.graded_at.isoformat(timespec="seconds") if verdict.graded_at else None,
+            "seconds": verdict.seconds, "seed": verdict.seed, "cells": [asdict(c) for c in verdict.cells],
+            "metrics": verdict.metrics}
+    path = verdict_path(verdicts, verdict.student, verdict.assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    partial.replace(path)
+    return path
 
 
 def _parse(data: dict) -> Verdict:
@@ -51,11 +82,27 @@ def _parse(data: dict) -> Verdict:
     if graded_at is not None and graded_at.tzinfo is None:
         graded_at = graded_at.replace(tzinfo=UTC)  # the judge writes UTC
     cells = [CellVerdict(c["grade_id"], float(c.get("points") or 0.0), float(c.get("max_points") or 0.0),
-                         c.get("outcome") or "unanswered", c.get("message"), c.get("diagnosis"))
+                         Outcome(c.get("outcome") or Outcome.UNANSWERED), c.get("message"), c.get("diagnosis"))
              for c in data.get("cells", [])]
     seconds = data.get("seconds")
     return Verdict(data["student"], data["assignment"], graded_at, None if seconds is None else float(seconds),
-                   cells, {k: float(v) for k, v in (data.get("metrics") or {}).items() if v is not None})
+                   cells, {k: float(v) for k, v in (data.get("metrics") or {}).items() if v is not None},
+                   data.get("notebook"), data.get("seed"))
+
+
+def _read(path: Path) -> Verdict:
+    return _parse(json.loads(path.read_text(encoding="utf-8")))
+
+
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError)  # what a damaged or foreign file raises
+
+
+def read_verdict(root: Path, student: str, assignment: str) -> Verdict | None:
+    """The verdict on one notebook graded under ``root``; None if there is none or it cannot be read."""
+    try:
+        return _read(verdict_path(Path(root, VERDICTS), student, assignment))
+    except _UNREADABLE:
+        return None
 
 
 def read_verdicts(root: Path) -> tuple[dict[tuple[str, str], Verdict], list[str]]:
@@ -63,8 +110,8 @@ def read_verdicts(root: Path) -> tuple[dict[tuple[str, str], Verdict], list[str]
     verdicts, problems = {}, []
     for path in sorted(Path(root, VERDICTS).glob("*/*.json")):
         try:
-            verdict = _parse(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+            verdict = _read(path)
+        except _UNREADABLE as error:
             problems.append(f"{path.relative_to(root)} is not a readable verdict file "
                             f"({type(error).__name__}: {error}); grade that notebook again")
             continue
