@@ -44,7 +44,7 @@ def _cases(kind):
             yield pytest.param(module, case, id=f"{name}.{case.check}: {case.label}")
 
 
-@pytest.mark.parametrize(("module", "case"), _cases("MUTANTS"))
+@pytest.mark.parametrize(("module", "case"), list(_cases("MUTANTS")))
 def test_mistake_loses_points(module, case):
     with pytest.raises(CheckFailed) as failure:
         _hidden(module, case)
@@ -57,7 +57,7 @@ def test_mistake_loses_points(module, case):
         public(*case.arguments())
 
 
-@pytest.mark.parametrize(("module", "case"), _cases("ALTERNATIVES"))
+@pytest.mark.parametrize(("module", "case"), list(_cases("ALTERNATIVES")))
 def test_alternative_gets_full_marks(module, case, capsys):
     getattr(_public(module), case.check)(*case.arguments())
     assert "public checks passed" in capsys.readouterr().out
@@ -75,7 +75,7 @@ def _first_alternatives():
             yield pytest.param(module, case, id=f"{module}.{cell[1]}")
 
 
-@pytest.mark.parametrize(("module", "case"), _first_alternatives())
+@pytest.mark.parametrize(("module", "case"), list(_first_alternatives()))
 def test_a_correct_answer_passes_whatever_the_seed(module, case):
     """Questions are drawn afresh for every notebook graded: none may fall outside the contract."""
     for seed in range(2, 32):

@@ -79,7 +79,7 @@ def test_feedback_shows_messages_not_hidden_tests(graded_class):
 def test_export_and_overview(graded_class):
     course, _, _ = graded_class
     nbgrader = steps.api(course)
-    rows = list(csv.DictReader(steps.export(nbgrader, course / "grades.csv").open()))
+    rows = list(csv.DictReader(steps.export(nbgrader, course / "grades.csv").read_text(encoding="utf-8").splitlines()))
     scores = {row["student_id"]: float(row["raw_score"]) for row in rows}
     assert scores["ada-lovelace"] == MAX
     assert scores["alan-turing"] == 0

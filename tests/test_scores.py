@@ -130,7 +130,8 @@ def test_export_has_core_stretch_and_seconds_late_in_every_row(core_class):
     root, late = core_class
     with steps.api(root).gradebook as gb:
         gb.add_student("absent")  # never handed in: a row all the same
-    rows = list(csv.DictReader(steps.export(steps.api(root), root / "grades.csv").open()))
+    exported = steps.export(steps.api(root), root / "grades.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(exported.splitlines()))
     assert len(rows) == 6
     by = {r["student_id"]: r for r in rows}
     assert all(float(r["seconds_late"]) >= 0 for r in rows), "a number in every row"
@@ -248,7 +249,8 @@ def test_graded_for_real_lateness_from_nbgraders_timestamp(course):
     table = score_table(results, Collection())
     assert re.search(r"ada +\d+/\d+( · \d+/\d+)? ✔ late 1 h 05 min", table)
     assert table.count("late 1 h") == 1
-    rows = {r["student_id"]: r for r in csv.DictReader(steps.export(nbgrader, course / "g.csv").open())}
+    exported = steps.export(nbgrader, course / "g.csv").read_text(encoding="utf-8")
+    rows = {r["student_id"]: r for r in csv.DictReader(exported.splitlines())}
     assert (float(rows["ada"]["seconds_late"]), float(rows["bo"]["seconds_late"])) == (3900.0, 0.0)
     with steps.api(course).gradebook as gb:  # whichever late penalty the course configures, as nbgrader gave it
         penalty = gb.find_submission("01-neurons", "ada").late_submission_penalty
