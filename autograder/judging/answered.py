@@ -33,8 +33,8 @@ def calls(name: str, cases: Iterable, *, with_kwargs: bool = False, **question: 
 
 
 def matching(questions: list[dict], records: Any, *, dicts: bool = True) -> list:
-    """The records, one per question and each a dict (unless ``dicts`` is False: then ``answered``
-    names the question of a record that is not); else the learner's message that they do not match."""
+    """The records, one per question and (unless not ``dicts``) each a dict; else the learner's message
+    that they do not match the questions."""
     if not isinstance(records, list) or len(records) != len(questions) or \
             (dicts and not all(isinstance(r, dict) for r in records)):
         raise CheckFailed(MISMATCH)
