@@ -259,7 +259,7 @@ def _judge(name, mistakes, elementwise=True, **options):
     """Each answer against the reference, with every diagnosis ``expect_output`` has."""
     def one(questions, records):
         try:
-            for args, where, got in answered(questions, records):
+            for args, _, where, got in answered(questions, records):
                 rtol, atol = tolerance_for(*args)
                 kwargs = {"rtol": rtol, "atol": atol, **options}
                 if elementwise:

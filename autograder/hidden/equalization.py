@@ -7,7 +7,7 @@ Every random image has an odd number of pixels, so round(cdf · (levels - 1)) ne
 import cv2
 import numpy as np
 
-from autograder.judging.answered import answered
+from autograder.judging.answered import answered, calls
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference
 from course.checking import CheckFailed, with_hint
@@ -219,11 +219,11 @@ def _check(name, inputs, reference_name=None, mistakes=None, floats=False, dtype
     with the reference's, with ``mistakes(*args)`` to diagnose, ``dtype(*args)`` the dtype it must have
     and ``hint(*args)`` what is special about the input."""
     def ask(rng):
-        return [{"name": name, "args": list(args)} for args in inputs(rng)]
+        return calls(name, inputs(rng))
 
     def judge(questions, records):
         reference_fn = getattr(_ref(), reference_name or name)
-        for args, where, got in answered(questions, records, hint):
+        for args, _, where, got in answered(questions, records, hint=hint):
             try:
                 public.expect_result(got, reference_fn(*args), where, mistakes=mistakes(*args), floats=floats,
                                      dtype=dtype(*args) if dtype else None)

@@ -26,8 +26,8 @@ import types
 import cv2
 import numpy as np
 
-from autograder.hidden.pipeline import _recall, _records, _remember
-from autograder.judging.answered import answered, calls
+from autograder.hidden.pipeline import _recall, _remember
+from autograder.judging.answered import answered, calls, matching
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference_cells
 from course.checking import CheckFailed, expect_answered
@@ -108,7 +108,7 @@ def _ask_emotion_input(rng):
 
 
 def _judge_emotion_input(questions, records):
-    for args, _, got in answered(questions, records):
+    for args, _, _, got in answered(questions, records):
         image, box, size = args
         where = f"emotion_input(a photo, {tuple(int(v) for v in box)}, size={size})"
         public.expect_emotion_input(got, size, where)
@@ -144,7 +144,7 @@ NAMES = ("astronaut()", "grace_hopper() brighter", "the astronaut and Grace Hopp
 
 
 def _judge_read_emotions(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     model = None
     for number, (question, record) in enumerate(zip(questions[1:], records[1:], strict=False)):
         image = question["args"][0]
@@ -182,7 +182,7 @@ def _ask_save_and_reload(rng):
 
 
 def _judge_save_and_reload(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     where = f"save_and_reload(model, \"{questions[1]['args'][0]}\")"
     public.expect_saved_and_reloaded(expect_answered(records[1], where), where)
 
@@ -209,7 +209,7 @@ def _ask_annotate_frame(rng):
 
 
 def _judge_annotate_frame(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     for number, (question, record) in enumerate(zip(questions[2:], records[2:], strict=False), 1):
         frame = question["args"][0]
         where = f"annotate_frame(frame {number} of a clip, model, emotion_model)"
@@ -226,7 +226,7 @@ def _ask_to_tflite(rng):
 
 
 def _judge_to_tflite(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     where = f"tflite_predict(to_tflite(model), {len(questions[2]['args'][0])} random images)"
     public.expect_converted(expect_answered(records[2], where), where)
 

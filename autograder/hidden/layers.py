@@ -13,10 +13,11 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from autograder.judging.answered import answered, calls, matching
 from autograder.judging.questions import Check
-from course.answering.answers import FUNCTIONS, resolve
+from course.answering.answers import FUNCTIONS
 from course.answering.wire import Function, Opaque
-from course.checking import CheckFailed, expect_answered, signature
+from course.checking import CheckFailed, expect_answered
 from course.checks import layers as public
 
 KERAS_ACTIVATION = {FUNCTIONS[name]: keras_name  # the activations questions pass, by their Keras name
@@ -35,33 +36,11 @@ def _import_keras_meanwhile():
         threading.Thread(target=_keras, name="import-keras", daemon=True).start()
 
 
-# ---------------------------------------------------------------- questions and answers
-
-def _questions(name, cases):
-    """One question per ``(args, kwargs)``: call the cell's function ``name`` on them."""
-    return [{"name": name, "args": list(args), "kwargs": dict(kwargs)} for args, kwargs in cases]
-
-
-def _answered(questions, records, expected="a NumPy array"):
-    """(args, kwargs, where, value) for each answer that is a value, the arguments as the kernel used them;
-    the learner's message for the first that raised, warned or changed its input."""
-    if not isinstance(records, list) or len(records) != len(questions):
-        raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
-                          "run the notebook from the top and submit it again.")
-    for question, record in zip(questions, records, strict=False):
-        where = signature(question["name"], question["args"], question["kwargs"])
-        if not isinstance(record, dict):
-            raise CheckFailed(f"{where}: the recorded answer is not readable.")
-        got = expect_answered(record, where)
-        if isinstance(got, Opaque):
-            raise CheckFailed(f"{where} returned something the grader cannot read ({got.type_name}); "
-                              f"expected {expected}.")
-        yield resolve(question["args"]), resolve(question["kwargs"]), where, got
-
+# ---------------------------------------------------------------- judging
 
 def _judge_outputs(oracle, mistakes, **tolerances):
     def judge(questions, records):
-        for args, kwargs, where, got in _answered(questions, records):
+        for args, kwargs, where, got in answered(questions, records, expected="a NumPy array"):
             public.expect_output(got, oracle(*args, **kwargs), where, mistakes=mistakes(*args, **kwargs),
                                  **tolerances)
     return judge
@@ -69,7 +48,7 @@ def _judge_outputs(oracle, mistakes, **tolerances):
 
 def _judge_counts(oracle, mistakes):
     def judge(questions, records):
-        for args, _, where, got in _answered(questions, records, "a whole number (an int)"):
+        for args, _, where, got in answered(questions, records, expected="a whole number (an int)"):
             args = [int(a) if isinstance(a, (int, np.integer)) else a for a in args]
             public.expect_count(got, oracle(*args), where, mistakes(*args))
     return judge
@@ -316,13 +295,13 @@ def _ask_dense(rng):
     cases.append((([[1.0, -2.0, 0.5]], [[0.3, 0.1], [-0.7, 0.2], [0.5, 0.5]], [0.2, -0.1]), {}))  # lists
     pixels = rng.integers(0, 256, size=(3, 16))                                 # integer inputs
     cases.append(((pixels, rng.normal(0, 0.01, size=(16, 4)), np.zeros(4)), {"activation": Function("tanh")}))
-    return _questions("dense", cases)
+    return calls("dense", cases, with_kwargs=True)
 
 
 def _ask_dense_params(rng):
     cases = [(784, 128), (1, 1), (800, 10), (128, 10), (5, 1), (1, 5), (3072, 64)]
     cases += [tuple(int(v) for v in rng.integers(2, 300, size=2)) for _ in range(4)]
-    return _questions("dense_params", [(args, {}) for args in cases])
+    return calls("dense_params", cases)
 
 
 def _ask_conv_output_size(rng):
@@ -334,7 +313,7 @@ def _ask_conv_output_size(rng):
         k, stride = int(rng.integers(1, 6)), int(rng.integers(1, 5))
         n = int(rng.integers(max(4, k), 40))  # a window never larger than the input: "valid" has no output then
         cases += [(n, k, stride, "valid"), (n, k, stride, "same")]
-    return _questions("conv_output_size", [(args, {}) for args in cases])
+    return calls("conv_output_size", cases)
 
 
 def _ask_conv2d(rng):
@@ -357,14 +336,12 @@ def _ask_conv2d(rng):
              ((image(6, 6), kernel(2, 2)), {"stride": 2, "padding": "same"}),         # no padding needed
              ((image(3, 3), kernel(5, 5)), {"padding": "same"}),                      # kernel > image
              ((image(11, 10), kernel(3, 3), 2, "same"), {})]                          # positional
-    return _questions("conv2d", cases)
+    return calls("conv2d", cases, with_kwargs=True)
 
 
 def _judge_kernels(questions, records, names=public.CORE_KERNELS):
-    if not isinstance(records, list) or len(records) != 1 or not isinstance(records[0], dict):
-        raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
-                          "run the notebook from the top and submit it again.")
-    kernels = expect_answered(records[0], "KERNELS")
+    (record,) = matching(questions, records)
+    kernels = expect_answered(record, "KERNELS")
     if isinstance(kernels, Opaque):
         raise CheckFailed(f"KERNELS is a {kernels.type_name}; expected a dict from names to 3 × 3 arrays.")
     public.expect_kernels(kernels, names)  # the values are the whole domain: the public check is complete
@@ -383,21 +360,21 @@ def _ask_conv2d_layer(rng):
         args = (rng.normal(size=(m, h, w, c_in)), rng.normal(size=(kh, kw, c_in, c_out)), rng.normal(size=c_out))
         cases.append((args, kwargs))
     cases.append(((rng.normal(size=(1, 5, 6, 2)), rng.normal(size=(3, 3, 2, 2)), [0.5, -0.5], 1, "same"), {}))
-    return _questions("conv2d_layer", cases)
+    return calls("conv2d_layer", cases, with_kwargs=True)
 
 
 def _ask_conv_params(rng):
     cases = [(3, 3, 1, 16), (3, 3, 16, 32), (1, 1, 8, 4), (5, 5, 3, 6), (2, 3, 4, 5), (7, 7, 3, 64),
              (3, 3, 1, 1), (1, 1, 1, 1)]
     cases += [tuple(int(v) for v in rng.integers(1, 9, size=4)) for _ in range(3)]
-    return _questions("conv_params", [(args, {}) for args in cases])
+    return calls("conv_params", cases)
 
 
 def _ask_pool(name):
     def ask(rng):
         x = lambda *shape: rng.normal(size=shape)  # noqa: E731
         negative = -np.abs(x(1, 5, 5, 2)) - 0.1
-        return _questions(name, [
+        return calls(name, [
             ((x(2, 6, 6, 3),), {}),                                             # defaults
             ((x(1, 7, 5, 2),), {}),                                             # odd sizes: floor
             ((x(1, 7, 5, 2),), {"padding": "same"}),                            # odd sizes: the extra cell
@@ -410,7 +387,7 @@ def _ask_pool(name):
             ((negative,), {"padding": "same"}),                                 # all negative
             ((negative,), {"pool_size": 3, "stride": 2, "padding": "same"}),
             ((x(1, 6, 7, 2), 3, 2, "same"), {}),                                # positional
-            ((np.round(x(1, 4, 4, 1), 2).tolist(),), {})])                      # a nested list
+            ((np.round(x(1, 4, 4, 1), 2).tolist(),), {})], with_kwargs=True)    # a nested list
     return ask
 
 

@@ -10,7 +10,7 @@ from autograder.judging.answered import against_reference, answered, calls
 from autograder.judging.most_telling import judge_each
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference
-from course.checking import CheckFailed, describe, expect_answered, expect_array, signature
+from course.checking import CheckFailed, describe, expect_array
 from course.checks import learning as public
 
 XOR_EPOCHS, XOR_RATE = 2000, 10.0
@@ -144,19 +144,6 @@ def numerical_gradients(loss, params, h=1e-6):
 
 # --- questions and judgements ---
 
-def _each(questions, records, where):
-    """(arguments, the learner's value) of each answer, described by ``where(args, kwargs)``;
-    the learner's message for the first that raised, warned or changed its input."""
-    if not isinstance(records, list) or len(records) != len(questions):
-        next(answered(questions, records))  # raises its message
-    for question, record in zip(questions, records, strict=False):
-        args, kwargs = question.get("args", []), question.get("kwargs", {})
-        text = where(args, kwargs)
-        if not isinstance(record, dict):
-            raise CheckFailed(f"{text}: the recorded answer is not readable.")
-        yield args, kwargs, text, expect_answered(record, text)
-
-
 def _pairs(rng):
     """(y_true, y_pred) of every form the contract allows."""
     yield [1.0, 0.0, 1.0, 1.0], [0.9, 0.2, 0.4, 1.3]                     # lists
@@ -206,7 +193,7 @@ def _steps(rng):
 
 
 def _judge_step(questions, records):
-    for args, _, where, got in _each(questions, records, lambda a, k: signature("gradient_descent_step", a)):
+    for args, _, where, got in answered(questions, records, opaque=True):
         public.expect_step(got, _ref().gradient_descent_step(*args), where, gradient_descent_step_mistakes(*args))
 
 
@@ -225,7 +212,7 @@ def _ask_fit(rng):
 
 
 def _judge_fit(questions, records):
-    answers = list(_each(questions, records, lambda a, k: signature("fit_linear", a)))
+    answers = list(answered(questions, records, opaque=True))
     for args, _, where, got in answers[:-1]:
         public.expect_fit(got, _ref().fit_linear(*args), where, fit_linear_mistakes(*args), rtol=1e-6, atol=1e-8)
     (x, y, _, _), _, where, got = answers[-1]
@@ -253,7 +240,7 @@ def _ask_init(rng):
 
 
 def _judge_init(questions, records):
-    answers = list(_each(questions, records, lambda a, k: signature("init_two_layer", a)))
+    answers = list(answered(questions, records, opaque=True))
     for first in range(0, len(answers), 3):
         (args, _, _, params), (_, _, _, again), (_, _, _, other) = answers[first:first + 3]
         public.expect_init(params, again, other, *args)
@@ -274,13 +261,16 @@ def _ask_forward(rng):
     return calls("two_layer_forward", cases + [(cases[0][0], [[0, 1], [1, 1]])])  # a list of integers
 
 
-def _network_text(name, args):
-    return (f"{name}(params ({public.shapes_text(args[0])}), "
-            + ", ".join(f"{n} {np.shape(a)}" for n, a in zip(("x", "y"), args[1:], strict=False)) + ")")
+def _network_text(name):
+    """How a question about the network ``name`` is described: the shapes of its parameters and data."""
+    def where(params, *data):
+        return (f"{name}(params ({public.shapes_text(params)}), "
+                + ", ".join(f"{n} {np.shape(a)}" for n, a in zip(("x", "y"), data, strict=False)) + ")")
+    return where
 
 
 def _judge_forward(questions, records):
-    for args, _, where, got in _each(questions, records, lambda a, k: _network_text("two_layer_forward", a)):
+    for args, _, where, got in answered(questions, records, where=_network_text("two_layer_forward"), opaque=True):
         y_hat, _ = public.expect_tuple(got, where, ("y_hat", "cache"))
         expect_array(y_hat, _ref().two_layer_forward(*args)[0], f"{where}[0] (y_hat)",
                      mistakes=two_layer_forward_mistakes(*args))
@@ -294,8 +284,8 @@ def _mse_of(x, y):
 
 def _judge_gradients(questions, records):
     ref = _ref()
-    for (params, x, y), _, where, got in _each(questions, records,
-                                              lambda a, k: _network_text("two_layer_gradients", a)):
+    for (params, x, y), _, where, got in answered(questions, records, where=_network_text("two_layer_gradients"),
+                                                  opaque=True):
         mistakes = two_layer_gradients_mistakes(params, x, y)
         public.expect_gradients(got, ref.two_layer_gradients(params, x, y), where, mistakes)
         public.expect_gradients(got, numerical_gradients(_mse_of(x, y), params), where, mistakes, rtol=1e-5,
@@ -303,18 +293,13 @@ def _judge_gradients(questions, records):
 
 
 def _ask_xor(rng):
-    return [{"name": "train_xor", "args": [], "kwargs": {"epochs": XOR_EPOCHS, "learning_rate": XOR_RATE,
-                                                          "seed": int(seed)}}
-            for seed in rng.choice(10_000, size=3, replace=False)]
-
-
-def _xor_text(args, kwargs):
-    return "train_xor(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
+    return calls("train_xor", [((), {"epochs": XOR_EPOCHS, "learning_rate": XOR_RATE, "seed": int(seed)})
+                               for seed in rng.choice(10_000, size=3, replace=False)], with_kwargs=True)
 
 
 def _judge_xor(questions, records):
     """Falling losses, and the returned network, run here, answers XOR on the truth table."""
-    for _, kwargs, where, got in _each(questions, records, _xor_text):
+    for _, kwargs, where, got in answered(questions, records, opaque=True):
         params, losses, hidden = public.expect_training(got, where, kwargs["epochs"])
         with np.errstate(all="ignore"):
             rounded = np.round(np.asarray(_ref().two_layer_forward(params, public.XOR_X)[0], float)).ravel()

@@ -1,7 +1,7 @@
 """Hidden checks for 01-neurons: questions for the kernel, judged here."""
 import numpy as np
 
-from autograder.judging.answered import against_reference, calls
+from autograder.judging.answered import against_reference, calls, matching
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference
 from course.answering.wire import Function
@@ -73,9 +73,8 @@ def _gate(name):
         return [{"call": "value", "subject": 0}, {"call": "value", "subject": 1}]
 
     def judge(questions, records):
-        w = expect_answered(records[0], f"{name}_W")
-        b = expect_answered(records[1], f"{name}_B")
-        truth_table(name, w, b)
+        weights, bias = matching(questions, records)
+        truth_table(name, expect_answered(weights, f"{name}_W"), expect_answered(bias, f"{name}_B"))
     return Check(ask, judge)
 
 

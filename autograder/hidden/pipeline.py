@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from autograder.judging.answered import answered, calls
+from autograder.judging.answered import answered, calls, matching
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference_cells
 from course.answering.wire import Function
@@ -94,15 +94,6 @@ def _seeds(rng, count):
     return [int(s) for s in rng.choice(2**31 - 1, size=count, replace=False)]
 
 
-def _records(questions, records):
-    """The records, one dict per question, or the message that they do not match."""
-    if not isinstance(records, list) or len(records) != len(questions) or \
-            not all(isinstance(r, dict) for r in records):
-        raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
-                          "run the notebook from the top and submit it again.")
-    return records
-
-
 # --- preprocess_sheet ------------------------------------------------------------------
 
 def _ask_preprocess_sheet(rng):
@@ -115,7 +106,7 @@ def _ask_preprocess_sheet(rng):
 
 def _judge_preprocess_sheet(questions, records):
     results = []
-    for number, (args, _, got) in enumerate(answered(questions, records), 1):
+    for number, (args, _, _, got) in enumerate(answered(questions, records), 1):
         image = args[0]
         name = f"held-out sheet {number} ({image.shape[0]} × {image.shape[1]})"
         results.append((name, image, got, _recall(image)))
@@ -135,7 +126,7 @@ def _ask_find_digit_boxes(rng):
 
 
 def _judge_find_digit_boxes(questions, records):
-    for args, _, got in answered(questions, records):
+    for args, _, _, got in answered(questions, records):
         binary, truth = args[0], _recall(args[0])
         what = {0: "specks only", 1: "one digit"}.get(len(truth), f"{len(truth)} digits")
         public.expect_boxes(got, truth, binary, f"find_digit_boxes(a binary sheet with {what})")
@@ -156,7 +147,7 @@ def _ask_to_mnist(rng):
 
 
 def _judge_to_mnist(questions, records):
-    for args, _, got in answered(questions, records):
+    for args, _, _, got in answered(questions, records):
         crop = args[0]
         where = f"to_mnist(a {crop.shape[0]} × {crop.shape[1]} crop)"
         public.expect_mnist(got, crop, where)
@@ -185,7 +176,7 @@ def _ask_build_model(rng):
 
 
 def _judge_build_model(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     for args, record in zip(BUILDS, records, strict=False):
         where = signature("build_model", args)
         model = expect_answered(record, where)
@@ -221,7 +212,7 @@ def _ask_train_model(rng):
 
 
 def _judge_train_model(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     runs = []
     for question, record in zip(questions[:2], records[:2], strict=False):
         x, y, epochs, seed, _ = question["args"]
@@ -255,7 +246,7 @@ def _ask_trained_model(rng):
 
 
 def _judge_trained_model(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     model, history = (expect_answered(r, "your model" if i == 0 else "history") for i, r in enumerate(records[:2]))
     public.require_trained(None if isinstance(model, dict) and model.get("kind") == "None" else model,
                            None if isinstance(history, dict) and history.get("kind") == "None" else history)
@@ -321,7 +312,7 @@ def _reading(record, where, blank):
 
 
 def _judge_read_sheet(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     expected_all, got_all = [], []
     for number, index in enumerate(range(1, len(questions), 2), 1):
         steps = questions[index]["args"][1]
@@ -388,7 +379,7 @@ def _challenge(questions, records):
 
 
 def _judge_whole_pipeline(questions, records):
-    records = _records(questions, records)
+    records = matching(questions, records)
     measured = _challenge(questions[1:], records[1:])
     readings = []
     try:
@@ -428,7 +419,7 @@ def _ask_detect_faces(rng):
 
 
 def _judge_detect_faces(questions, records):
-    for args, _, got in answered(questions, records):
+    for args, _, _, got in answered(questions, records):
         where, face = _recall(args[0])
         public.expect_faces(got, where, face)
 
@@ -482,7 +473,7 @@ def _around(rng, image, box):
 
 
 def _judge_face_to_input(questions, records):
-    for args, _, got in answered(questions, records):
+    for args, _, _, got in answered(questions, records):
         image, box, size = args
         where = f"face_to_input(photo, {tuple(int(v) for v in box)}, size={size})"
         public.expect_face_input(got, size, where, spread=False)  # the comparison below is exact

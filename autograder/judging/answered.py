@@ -1,9 +1,10 @@
-"""What most hidden checks do: ask for the learner's function on many inputs,
-then compare each answer with the reference, with ``course.checking``'s messages."""
+"""The one way hidden checks ask and read: questions that call the learner's function (``calls``),
+the kernel's records checked against them (``matching``) and turned into values (``answered``), and
+those compared with the reference (``against_reference``), with ``course.checking``'s messages."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -11,33 +12,66 @@ from course.answering.answers import resolve
 from course.answering.wire import Opaque
 from course.checking import ATOL, RTOL, CheckFailed, expect_answered, expect_array, signature, with_hint
 
-
-def calls(name: str, cases: Iterable[tuple], **question: Any) -> list[dict]:
-    """One question per tuple of arguments: call the cell's function ``name`` on them."""
-    return [{"name": name, "args": list(args), **question} for args in cases]
+MISMATCH = ("the answers recorded for this cell do not match the grader's questions; "
+            "run the notebook from the top and submit it again.")
 
 
-def answered(questions: list[dict], records: list[dict], hint: Callable[..., str] | None = None
-             ) -> Iterator[tuple[list, str, Any]]:
-    """(arguments, where, value) for each question whose answer is a value; the
-    learner's message for the first that raised, warned or changed its input, with
-    ``hint(*arguments)`` (what is special about that input) added."""
-    if not isinstance(records, list) or len(records) != len(questions):
-        raise CheckFailed("the answers recorded for this cell do not match the grader's questions; "
-                          "run the notebook from the top and submit it again.")
-    for question, record in zip(questions, records, strict=False):
-        args = resolve(question.get("args", []))
-        where = signature(question.get("name", "your function"), question.get("args", []), question.get("kwargs"))
+class Answer(NamedTuple):
+    """One question's arguments (as the learner's function got them), its description and the value returned."""
+    args: list
+    kwargs: dict
+    where: str
+    value: Any
+
+
+def calls(name: str, cases: Iterable, *, with_kwargs: bool = False, **question: Any) -> list[dict]:
+    """One question per case: call the cell's function ``name`` on a tuple of arguments, or, with
+    ``with_kwargs``, on ``(args, kwargs)``; ``question`` adds keys to each (``globals``)."""
+    pairs = cases if with_kwargs else ((args, {}) for args in cases)
+    return [{"name": name, "args": list(args), **({"kwargs": dict(kwargs)} if kwargs else {}), **question}
+            for args, kwargs in pairs]
+
+
+def matching(questions: list[dict], records: Any, *, dicts: bool = True) -> list:
+    """The records, one per question and (unless not ``dicts``) each a dict; else the learner's message
+    that they do not match the questions."""
+    if not isinstance(records, list) or len(records) != len(questions) or \
+            (dicts and not all(isinstance(r, dict) for r in records)):
+        raise CheckFailed(MISMATCH)
+    return records
+
+
+def answered(questions: list[dict], records: Any, *, hint: Callable[..., str] | None = None,
+             where: Callable[..., str] | None = None, expected: str | None = None,
+             opaque: bool = False) -> Iterator[Answer]:
+    """An ``Answer`` for each question whose record is a value; the learner's message for the first
+    that raised, warned or changed its input, or whose value the grader cannot read.
+
+    ``where(*args, **kwargs)`` describes a question (by default its call, ``name(args)``);
+    ``hint(*args, **kwargs)``, what is special about its input, is added to a message. An unreadable
+    value (``Opaque``) is refused with "return the type the task asks for", or "expected ``expected``"
+    when given; with ``opaque`` it is the judge's to word.
+    """
+    for question, record in zip(questions, matching(questions, records, dicts=False), strict=True):
+        args, kwargs = resolve(question.get("args", [])), resolve(question.get("kwargs", {}))
+        text = where(*args, **kwargs) if where else \
+            signature(question.get("name", "your function"), question.get("args", []), question.get("kwargs"))
         try:
             if not isinstance(record, dict):
-                raise CheckFailed(f"{where}: the recorded answer is not readable.")
-            got = expect_answered(record, where)
-            if isinstance(got, Opaque):
-                raise CheckFailed(f"{where} returned {got.type_name}, which the grader cannot read; "
-                                  "return the type the task asks for (a NumPy array, a number, a list).")
+                raise CheckFailed(f"{text}: the recorded answer is not readable.")
+            got = expect_answered(record, text)
+            if isinstance(got, Opaque) and not opaque:
+                raise CheckFailed(_unreadable(text, got.type_name, expected))
         except CheckFailed as failure:
-            raise with_hint(failure, hint(*args) if hint else "") from None
-        yield args, where, got
+            raise with_hint(failure, hint(*args, **kwargs) if hint else "") from None
+        yield Answer(args, kwargs, text, got)
+
+
+def _unreadable(where: str, type_name: str, expected: str | None) -> str:
+    if expected is None:
+        return (f"{where} returned {type_name}, which the grader cannot read; "
+                "return the type the task asks for (a NumPy array, a number, a list).")
+    return f"{where} returned something the grader cannot read ({type_name}); expected {expected}."
 
 
 def elementwise_inputs(seed: int, scale: float = 3.0, include_extremes: bool = True) -> Iterator[Any]:
@@ -67,14 +101,14 @@ def tolerance_for(*inputs: Any) -> tuple[float, float]:
 def against_reference(questions: list[dict], records: list[dict], reference: Callable, *,
                       mistakes: Callable[..., dict] | None = None, rtol: float | None = None,
                       atol: float | None = None, **expect) -> None:
-    """Compare each answer with ``reference(*args)`` of its question.
+    """Compare each answer with ``reference(*args, **kwargs)`` of its question.
 
-    ``mistakes(*args)`` returns {diagnosis: output of a known mistake} for the
+    ``mistakes(*args, **kwargs)`` returns {diagnosis: output of a known mistake} for the
     same arguments; a learner whose output matches one is told the diagnosis.
     """
-    for args, where, got in answered(questions, records):
-        default_rtol, default_atol = tolerance_for(*args)
-        expect_array(got, reference(*args), where,
+    for args, kwargs, where, got in answered(questions, records):
+        default_rtol, default_atol = tolerance_for(*args, *kwargs.values())
+        expect_array(got, reference(*args, **kwargs), where,
                      rtol=default_rtol if rtol is None else rtol,
                      atol=default_atol if atol is None else atol,
-                     mistakes=mistakes(*args) if mistakes else None, **expect)
+                     mistakes=mistakes(*args, **kwargs) if mistakes else None, **expect)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograder.judging.answered import answered
+from autograder.judging.answered import matching
 from course.checking import CheckFailed
 
 
@@ -24,10 +24,8 @@ def most_telling(failures: list[CheckFailed]) -> CheckFailed:
 
 def judge_each(questions: list[dict], records: list[dict], judge: Callable[[list[dict], list[dict]], None]) -> None:
     """``judge`` on each question and its answer alone; raises the most telling failure."""
-    if not isinstance(records, list) or len(records) != len(questions):
-        next(answered(questions, records))  # raises its message
     failures = []
-    for question, record in zip(questions, records, strict=False):
+    for question, record in zip(questions, matching(questions, records, dicts=False), strict=True):
         try:
             judge([question], [record])
         except CheckFailed as failure:
