@@ -303,11 +303,13 @@ def graded(template_course, tmp_path_factory):
     exported = subprocess.run([sys.executable, "-m", "autograder.cli", "export", "--to", str(tmp / "grades.csv")],
                               cwd=course, env=env, capture_output=True, text=True)
     assert exported.returncode == 0, exported.stderr
-    export = {row["student_id"]: row for row in csv.DictReader((tmp / "grades.csv").open(encoding="utf-8"))}
+    exported = (tmp / "grades.csv").read_text(encoding="utf-8")
+    export = {row["student_id"]: row for row in csv.DictReader(exported.splitlines())}
     with steps.api(course).gradebook as gb:
         scores = {s.student.id: s.score for a in gb.assignments for s in a.submissions if s.notebooks}
         names = {s.id: f"{s.first_name or ''} {s.last_name or ''}".strip() for s in gb.students}
     yield Graded(course, done.stdout, done.stderr, scores, export, names, listener, cases, kernels)
+    listener.socket.close()
     for path in (REPO / "autograder", Path(sys.prefix), REPO / "course", Path("/tmp"), Path("/root")):
         for leftover in path.glob(f"hacked-{TOKEN}"):
             leftover.unlink()

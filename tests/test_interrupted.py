@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -72,7 +73,7 @@ def test_kill_9_mid_class_leaves_a_consistent_gradebook(course, tmp_path):
 
 def _state(pid: int) -> str:
     try:
-        return open(f"/proc/{pid}/status").read().split("State:")[1].splitlines()[0].lower()
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0].lower()
     except (OSError, IndexError):
         return "zombie"
 
