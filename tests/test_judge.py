@@ -3,6 +3,7 @@ on answers written by hand — missing, malformed, foreign, oversized, extra."""
 import io
 import json
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -15,6 +16,7 @@ from autograder.preprocessors.ask_questions import AskQuestions
 from autograder.preprocessors.judge import Judge
 from course.answering import answers, wire
 from course.checking import CheckFailed
+from course.checks.neurons import MISTAKES
 
 
 @pytest.mark.parametrize("value", [
@@ -86,7 +88,7 @@ def test_the_reader_refuses_big_files_and_zip_bombs():
 
 def test_a_round_trip_judges_in_this_process():
     questions.judged("01-neurons", "test_weighted_sum", lambda x, w, b: np.asarray(x, float) @ np.asarray(w, float) + b)
-    with pytest.raises(CheckFailed, match="The bias b is missing"):
+    with pytest.raises(CheckFailed, match=re.escape(MISTAKES["weighted_sum.bias_missing"])):
         questions.judged("01-neurons", "test_weighted_sum", lambda x, w, b: np.asarray(x, float) @ np.asarray(w, float))
 
 
