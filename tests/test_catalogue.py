@@ -59,10 +59,11 @@ def test_mistake_loses_points(module, case):
     with pytest.raises(CheckFailed) as failure:
         _hidden(module, case)
     assert case.message in str(failure.value), f"hidden message does not diagnose it: {failure.value}"
-    if case.mistake:
+    if case.mistake:  # an earlier check may catch it without a diagnosis (06's range of emotion_input)
         assert case.mistake.startswith(f"{case.check}."), "a mistake id is <function>.<what>"
-        assert _says(_public(module).MISTAKES[case.mistake], failure.value.diagnosis), \
-            f"hidden diagnosis is not {case.mistake}'s: {failure.value.diagnosis}"
+        diagnosis = failure.value.diagnosis
+        assert diagnosis is None or _says(_public(module).MISTAKES[case.mistake], diagnosis), \
+            f"hidden diagnosis is not {case.mistake}'s: {diagnosis}"
     public = getattr(_public(module), case.check)
     if case.public:
         with pytest.raises(CheckFailed):
@@ -136,7 +137,7 @@ def _formula_ids(module):
     return ids
 
 
-@pytest.mark.parametrize("module", [m for m in MODULES if hasattr(_public(m), "MISTAKES")])  # while porting
+@pytest.mark.parametrize("module", MODULES)
 def test_every_diagnosis_has_a_formula_and_a_mutant(module):
     """The ids of MISTAKES in ``course.checks.<module>``, the hidden formulas' and the catalogue's are the same."""
     table = set(_public(module).MISTAKES)

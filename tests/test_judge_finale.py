@@ -8,6 +8,7 @@ from autograder.authoring.sample_class import solved
 from autograder.hidden import finale
 from course.answering import wire
 from course.checking import CheckFailed
+from course.checks.finale import MISTAKES
 from tests.judging import HOSTILE, edited, expect_full_marks, expect_only_cell_lost, grade, replaced, verdicts
 
 pytestmark = pytest.mark.xdist_group("judge-pipeline")
@@ -49,7 +50,7 @@ def test_solved_and_alternatives_get_full_marks(graded):
 def test_mistakes_lose_only_their_cell_with_the_diagnosis(graded):
     root, results = graded
     expect_only_cell_lost(root, results, ASSIGNMENT, "cal", "test_emotion_input",
-                          "Converted as if the image were RGB: OpenCV images are BGR")
+                          MISTAKES["emotion_input.bgr_as_rgb"])
     cells = verdicts(root, "dan", ASSIGNMENT)
     assert [g for g, v in cells.items() if v["outcome"] != "passed"] == ["test_save_and_reload"]
     assert "returned the model it was given" in cells["test_save_and_reload"]["message"]

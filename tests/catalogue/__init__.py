@@ -8,7 +8,7 @@ contains ``message``, and the public one too unless ``public`` is False: a mista
 public check lets through on purpose (it runs in class, on few inputs and in seconds),
 which it must then pass; an alternative must pass both checks. ``mistake`` is the id of the
 classic mistake a mutant makes (``MISTAKES`` of ``course.checks.<module>``): the hidden check's
-diagnosis must be its message.
+diagnosis, if it gives one, must be its message.
 """
 from __future__ import annotations
 
