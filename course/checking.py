@@ -240,7 +240,7 @@ def diagnose(got: np.ndarray, expected: np.ndarray, mistakes: Mapping[str, Any] 
 
 
 def diagnoses(table: Mapping[str, str], outputs: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
-    """``mistakes`` for ``expect_array``: {mistake id: output} as {diagnosis: output}.
+    """``mistakes`` for ``expect_array``: {mistake id: output} as {diagnosis: output}, in that order.
 
     ``table`` is a notebook's ``MISTAKES`` (id → diagnosis); ``fields`` fill the diagnoses'
     placeholders (PReLU's ``{alpha}``). An output of None (the mistake cannot happen here) is left out.
@@ -249,8 +249,10 @@ def diagnoses(table: Mapping[str, str], outputs: Mapping[str, Any], **fields: An
     if unknown:
         raise ValueError(f"no diagnosis for the mistake id(s) {', '.join(map(repr, unknown))}: "
                          "add them to the notebook's MISTAKES")
-    return {table[key].format(**fields) if fields else table[key]: output
-            for key, output in outputs.items() if output is not None}
+    try:
+        return {table[key].format(**fields): output for key, output in outputs.items() if output is not None}
+    except KeyError as missing:
+        raise ValueError(f"a diagnosis names the field {missing}, which was not given") from None
 
 
 def expect_equal(got: Any, expected: Any, where: str, what: str = "") -> None:

@@ -133,7 +133,7 @@ def _formula_ids(module):
     for check, formula in formulas.items():
         assert f"test_{check}" in hidden.CHECKS, f"{module}.{check}_mistakes: no check test_{check}"
         for question in hidden.CHECKS[f"test_{check}"].ask(np.random.default_rng(0)):
-            ids |= set(formula(*resolve(question["args"]), **resolve(question.get("kwargs", {}))))
+            ids |= set(formula(*resolve(question.get("args", [])), **resolve(question.get("kwargs", {}))))
     return ids
 
 
