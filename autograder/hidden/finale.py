@@ -30,7 +30,7 @@ from autograder.hidden.pipeline import _recall, _records, _remember
 from autograder.judging.answered import answered, calls
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference_cells
-from course.checking import CheckFailed, diagnoses, expect_answered
+from course.checking import CheckFailed, expect_answered
 from course.checks import finale as public
 from course.checks.pipeline import FACES
 from course.photos import astronaut, china, grace_hopper
@@ -109,7 +109,7 @@ def _judge_emotion_input(questions, records):
         where = f"emotion_input(a photo, {tuple(int(v) for v in box)}, size={size})"
         public.expect_emotion_input(got, size, where)
         public.expect_close_input(got, _ref().emotion_input(image, box, size), where,
-                                  diagnoses(public.MISTAKES, emotion_input_mistakes(image, box, size)))
+                                  public.diagnosed(emotion_input_mistakes(image, box, size)))
 
 
 # --- read_emotions ---------------------------------------------------------------------

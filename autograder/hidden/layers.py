@@ -16,7 +16,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from autograder.judging.questions import Check
 from course.answering.answers import FUNCTIONS, resolve
 from course.answering.wire import Function, Opaque
-from course.checking import CheckFailed, diagnoses, expect_answered, signature
+from course.checking import CheckFailed, expect_answered, signature
 from course.checks import layers as public
 
 KERAS_ACTIVATION = {FUNCTIONS[name]: keras_name  # the activations questions pass, by their Keras name
@@ -63,7 +63,7 @@ def _judge_outputs(oracle, mistakes, **tolerances):
     def judge(questions, records):
         for args, kwargs, where, got in _answered(questions, records):
             public.expect_output(got, oracle(*args, **kwargs), where,
-                                 mistakes=diagnoses(public.MISTAKES, mistakes(*args, **kwargs)), **tolerances)
+                                 mistakes=public.diagnosed(mistakes(*args, **kwargs)), **tolerances)
     return judge
 
 
@@ -71,7 +71,7 @@ def _judge_counts(oracle, mistakes):
     def judge(questions, records):
         for args, _, where, got in _answered(questions, records, "a whole number (an int)"):
             args = [int(a) if isinstance(a, (int, np.integer)) else a for a in args]
-            public.expect_count(got, oracle(*args), where, diagnoses(public.MISTAKES, mistakes(*args)))
+            public.expect_count(got, oracle(*args), where, public.diagnosed(mistakes(*args)))
     return judge
 
 

@@ -10,7 +10,7 @@ from autograder.judging.answered import against_reference, answered, calls
 from autograder.judging.most_telling import judge_each
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference
-from course.checking import CheckFailed, describe, diagnoses, expect_answered, expect_array, signature
+from course.checking import CheckFailed, describe, expect_answered, expect_array, signature
 from course.checks import learning as public
 
 XOR_EPOCHS, XOR_RATE = 2000, 10.0
@@ -131,9 +131,9 @@ def two_layer_gradients_mistakes(params, x, y):
     return mistakes
 
 
-def _diagnosed(formula):
-    """``formula``'s outputs by diagnosis, as ``against_reference`` takes them."""
-    return lambda *args: diagnoses(public.MISTAKES, formula(*args))
+def _diagnosing(formula):
+    """``formula`` giving its outputs by diagnosis (``public.diagnosed``), as ``against_reference`` takes it."""
+    return lambda *args: public.diagnosed(formula(*args))
 
 
 def numerical_gradients(loss, params, h=1e-6):
@@ -195,7 +195,7 @@ def _classifications(rng):
 
 def _judge_cross_entropy(questions, records):
     with public.explain_log_zero():
-        against_reference(questions, records, _ref().cross_entropy, mistakes=_diagnosed(cross_entropy_mistakes))
+        against_reference(questions, records, _ref().cross_entropy, mistakes=_diagnosing(cross_entropy_mistakes))
 
 
 def _each_alone(judge):
@@ -216,7 +216,7 @@ def _steps(rng):
 def _judge_step(questions, records):
     for args, _, where, got in _each(questions, records, lambda a, k: signature("gradient_descent_step", a)):
         public.expect_step(got, _ref().gradient_descent_step(*args), where,
-                           diagnoses(public.MISTAKES, gradient_descent_step_mistakes(*args)))
+                           public.diagnosed(gradient_descent_step_mistakes(*args)))
 
 
 def _line_data(rng, m, n):
@@ -236,7 +236,7 @@ def _ask_fit(rng):
 def _judge_fit(questions, records):
     answers = list(_each(questions, records, lambda a, k: signature("fit_linear", a)))
     for args, _, where, got in answers[:-1]:
-        public.expect_fit(got, _ref().fit_linear(*args), where, diagnoses(public.MISTAKES, fit_linear_mistakes(*args)),
+        public.expect_fit(got, _ref().fit_linear(*args), where, public.diagnosed(fit_linear_mistakes(*args)),
                           rtol=1e-6, atol=1e-8)
     (x, y, _, _), _, where, got = answers[-1]
     w, b, _ = public.expect_tuple(got, where, ("w", "b", "losses"))
@@ -293,7 +293,7 @@ def _judge_forward(questions, records):
     for args, _, where, got in _each(questions, records, lambda a, k: _network_text("two_layer_forward", a)):
         y_hat, _ = public.expect_tuple(got, where, ("y_hat", "cache"))
         expect_array(y_hat, _ref().two_layer_forward(*args)[0], f"{where}[0] (y_hat)",
-                     mistakes=diagnoses(public.MISTAKES, two_layer_forward_mistakes(*args)))
+                     mistakes=public.diagnosed(two_layer_forward_mistakes(*args)))
 
 
 def _mse_of(x, y):
@@ -306,7 +306,7 @@ def _judge_gradients(questions, records):
     ref = _ref()
     for (params, x, y), _, where, got in _each(questions, records,
                                               lambda a, k: _network_text("two_layer_gradients", a)):
-        mistakes = diagnoses(public.MISTAKES, two_layer_gradients_mistakes(params, x, y))
+        mistakes = public.diagnosed(two_layer_gradients_mistakes(params, x, y))
         public.expect_gradients(got, ref.two_layer_gradients(params, x, y), where, mistakes)
         public.expect_gradients(got, numerical_gradients(_mse_of(x, y), params), where, mistakes, rtol=1e-5,
                                 atol=1e-8, what="(expected: the slope measured numerically by central differences)")
@@ -333,10 +333,11 @@ def _judge_xor(questions, records):
 
 CHECKS = {
     "test_mse": Check(lambda rng: calls("mse", _pairs(rng)),
-                      _each_alone(lambda q, r: against_reference(q, r, _ref().mse, mistakes=_diagnosed(mse_mistakes)))),
+                      _each_alone(lambda q, r: against_reference(q, r, _ref().mse,
+                                                                 mistakes=_diagnosing(mse_mistakes)))),
     "test_mse_gradient": Check(lambda rng: calls("mse_gradient", _pairs(rng)),
                                _each_alone(lambda q, r: against_reference(q, r, _ref().mse_gradient,
-                                                                          mistakes=_diagnosed(mse_gradient_mistakes)))),
+                                                                          mistakes=_diagnosing(mse_gradient_mistakes)))),
     "test_cross_entropy": Check(lambda rng: calls("cross_entropy", _classifications(rng)),
                                 _each_alone(_judge_cross_entropy)),
     "test_gradient_descent_step": Check(lambda rng: calls("gradient_descent_step", _steps(rng)),

@@ -5,7 +5,7 @@ from autograder.judging.answered import against_reference, calls
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference
 from course.answering.wire import Function
-from course.checking import CheckFailed, diagnoses, expect_answered
+from course.checking import CheckFailed, expect_answered
 from course.checks import neurons as public
 
 ACTIVATIONS = [Function("step"), Function("tanh"), Function("affine")]
@@ -50,14 +50,14 @@ def layer_mistakes(x, W, b, activation):
     return {"layer.bias_missing": activation(z), "layer.activation_missing": z + b}
 
 
-def _diagnosed(formula):
-    """``formula``'s outputs by diagnosis, as ``against_reference`` takes them."""
-    return lambda *args: diagnoses(public.MISTAKES, formula(*args))
+def _diagnosing(formula):
+    """``formula`` giving its outputs by diagnosis (``public.diagnosed``), as ``against_reference`` takes it."""
+    return lambda *args: public.diagnosed(formula(*args))
 
 
 def _judge_weighted_sum(questions, records):
     against_reference(questions, records, _ref().weighted_sum, require_float=False,
-                      mistakes=_diagnosed(weighted_sum_mistakes))
+                      mistakes=_diagnosing(weighted_sum_mistakes))
 
 
 def _ask_neuron(rng):
@@ -69,7 +69,7 @@ def _ask_neuron(rng):
 
 
 def _judge_neuron(questions, records):
-    against_reference(questions, records, _ref().neuron, require_float=False, mistakes=_diagnosed(neuron_mistakes))
+    against_reference(questions, records, _ref().neuron, require_float=False, mistakes=_diagnosing(neuron_mistakes))
 
 
 def _gate(name):
@@ -108,7 +108,7 @@ def _ask_xor(rng):
 
 
 def _judge_xor(questions, records):
-    against_reference(questions, records, _ref().xor, require_float=False, mistakes=_diagnosed(xor_mistakes))
+    against_reference(questions, records, _ref().xor, require_float=False, mistakes=_diagnosing(xor_mistakes))
 
 
 def _ask_layer(rng):
@@ -122,7 +122,7 @@ def _ask_layer(rng):
 
 
 def _judge_layer(questions, records):
-    against_reference(questions, records, _ref().layer, require_float=False, mistakes=_diagnosed(layer_mistakes))
+    against_reference(questions, records, _ref().layer, require_float=False, mistakes=_diagnosing(layer_mistakes))
 
 
 CHECKS = {

@@ -44,7 +44,7 @@ from autograder.judging.answered import answered, calls
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference_cells
 from course.answering.wire import Function
-from course.checking import CheckFailed, diagnoses, expect_answered, expect_array, signature
+from course.checking import CheckFailed, expect_answered, expect_array, signature
 from course.checks import pipeline as public
 from course.digits import challenge_sheet, digit_sheet, load_digits_28, reading_accuracy
 from course.fixtures import binary_sheet, digit_crops
@@ -485,7 +485,7 @@ def _judge_face_to_input(questions, records):
         where = f"face_to_input(photo, {tuple(int(v) for v in box)}, size={size})"
         public.expect_face_input(got, size, where, spread=False)  # the comparison below is exact
         expect_array(got, _ref().face_to_input(image, box, size), where, rtol=1e-5, atol=1e-5,
-                     mistakes=diagnoses(public.MISTAKES, face_to_input_mistakes(image, box, size)))
+                     mistakes=public.diagnosed(face_to_input_mistakes(image, box, size)))
 
 
 CHECKS = {

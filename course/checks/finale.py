@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from course.checking import CheckFailed, call, describe, expect_answered, learner_facing, passed, respond
+from course.checking import CheckFailed, call, describe, diagnoses, expect_answered, learner_facing, passed, respond
 from course.checks.pipeline import FACES, expect_box_list, require_trained
 from course.checks.pipeline import MISTAKES as PIPELINE_MISTAKES
 from course.digits import iou
@@ -30,7 +30,7 @@ PROBABILITY_TOLERANCE = 1e-3  # read_emotions: the model's own outputs, batched 
 LITE_TOLERANCE = 1e-4  # to_tflite: the .tflite file's probabilities against Keras' (float32, another order of sums)
 
 __all__ = ["emotion_input", "read_emotions", "save_and_reload", "annotate_frame", "to_tflite", "expect_emotion_input",
-           "expect_emotions", "expect_annotated", "MISTAKES"]
+           "expect_emotions", "expect_annotated", "MISTAKES", "diagnosed"]
 DRAWN, NEAR, ALONG, AT_MOST = 60, 8, 0.6, 0.3  # annotate_frame: a drawn pixel, how near a box, how much of it
 
 # The diagnosis of each classic mistake, by id "<function>.<what>" (the hidden checks and the catalogue name them);
@@ -43,6 +43,11 @@ MISTAKES = {
     "emotion_input.not_shifted": "Scaled x / 127.5 without subtracting: (x / 255 - 0.5) * 2 is x / 127.5 - 1.",
     "emotion_input.crop_swapped": PIPELINE_MISTAKES["face_to_input.crop_swapped"],
 }
+
+
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
 
 
 # --- emotion_input ---------------------------------------------------------------------

@@ -115,6 +115,11 @@ MISTAKES = {
 }
 
 
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
+
+
 # ---------------------------------------------------------------- comparing outputs
 
 def expect_output(got, expected, where, mistakes=None, **tolerances):
@@ -157,12 +162,12 @@ def _expect_cases(fn, name, cases):
     (``mistakes``: {mistake id: its output})."""
     for args, kwargs, expected, mistakes in cases:
         got = call(fn, *args, name=name, **kwargs)
-        expect_output(got, expected, signature(name, args, kwargs), mistakes=diagnoses(MISTAKES, mistakes))
+        expect_output(got, expected, signature(name, args, kwargs), mistakes=diagnosed(mistakes))
 
 
 def _expect_counts(fn, name, cases):
     for args, expected, mistakes in cases:
-        expect_count(call(fn, *args, name=name), expected, signature(name, args), diagnoses(MISTAKES, mistakes))
+        expect_count(call(fn, *args, name=name), expected, signature(name, args), diagnosed(mistakes))
 
 
 # ---------------------------------------------------------------- public checks

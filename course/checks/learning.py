@@ -57,6 +57,11 @@ MISTAKES = {
 }
 
 
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
+
+
 # --- comparisons of tuple and dict results, shared with the hidden checks ---
 
 def expect_tuple(got, where, names):
@@ -236,12 +241,12 @@ def expect_xor(rounded, losses, where, hidden):
 def mse(mse):
     y, y_hat = [1.0, 0.0, 1.0], [0.8, 0.3, 0.4]
     expect_array(call(mse, y, y_hat), 0.1633333333, "mse([1, 0, 1], [0.8, 0.3, 0.4])",
-                 mistakes=diagnoses(MISTAKES, {"mse.summed": 0.49, "mse.root": 0.4041451884,
+                 mistakes=diagnosed({"mse.summed": 0.49, "mse.root": 0.4041451884,
                                                "mse.absolute": 0.3666666667, "mse.not_squared": 0.1666666667}),
                  hint="The errors are 0.2, -0.3, 0.6; their squares 0.04, 0.09, 0.36; their mean 0.1633.")
     y, y_hat = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.5, 0.5], [0.2, 1.0]])
     expect_array(call(mse, y, y_hat), 0.135, "mse([[1, 0], [0, 1]], [[0.5, 0.5], [0.2, 1]])",
-                 mistakes=diagnoses(MISTAKES, {"mse.summed": 0.54, "mse.root": 0.3674234614, "mse.absolute": 0.3,
+                 mistakes=diagnosed({"mse.summed": 0.54, "mse.root": 0.3674234614, "mse.absolute": 0.3,
                                                "mse.not_squared": -0.05, "mse.per_row": 0.27}))
     expect_array(call(mse, y, y), 0.0, "mse(y, y) for a perfect prediction")
     passed("mse")
@@ -251,13 +256,13 @@ def mse(mse):
 def mse_gradient(mse_gradient):
     y, y_hat = np.array([1.0, 0.0, 1.0]), np.array([0.8, 0.3, 0.4])
     expect_array(call(mse_gradient, y, y_hat), [-0.1333333333, 0.2, -0.4], "mse_gradient([1, 0, 1], [0.8, 0.3, 0.4])",
-                 mistakes=diagnoses(MISTAKES, {"mse_gradient.sign_flipped": [0.1333333333, -0.2, 0.4],
+                 mistakes=diagnosed({"mse_gradient.sign_flipped": [0.1333333333, -0.2, 0.4],
                                                "mse_gradient.factor_two_missing": [-0.06666666667, 0.1, -0.2],
                                                "mse_gradient.mean_missing": [-0.4, 0.6, -1.2]}))
     y, y_hat = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.5, 0.5], [0.2, 1.0]])
     expect_array(call(mse_gradient, y, y_hat), [[-0.25, 0.25], [0.1, 0.0]],
                  "mse_gradient([[1, 0], [0, 1]], [[0.5, 0.5], [0.2, 1]])",
-                 mistakes=diagnoses(MISTAKES, {"mse_gradient.sign_flipped": [[0.25, -0.25], [-0.1, 0.0]],
+                 mistakes=diagnosed({"mse_gradient.sign_flipped": [[0.25, -0.25], [-0.1, 0.0]],
                                                "mse_gradient.factor_two_missing": [[-0.125, 0.125], [0.05, 0.0]],
                                                "mse_gradient.mean_missing": [[-1.0, 1.0], [0.4, 0.0]],
                                                "mse_gradient.divided_by_rows": [[-0.5, 0.5], [0.2, 0.0]]}))
@@ -270,7 +275,7 @@ def cross_entropy(cross_entropy):
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
     expect_array(call(cross_entropy, y, p, name="cross_entropy"), 0.2899092476,
                  "cross_entropy(y, [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]) with y the classes 0 and 1",
-                 mistakes=diagnoses(MISTAKES, {"cross_entropy.summed": 0.5798184953,
+                 mistakes=diagnosed({"cross_entropy.summed": 0.5798184953,
                                                "cross_entropy.all_entries": 0.09663641588,
                                                "cross_entropy.log10": 0.1259059865}),
                  hint="It is -(log 0.7 + log 0.8) / 2 = 0.2899.")
@@ -279,7 +284,7 @@ def cross_entropy(cross_entropy):
                      "cross_entropy(y, y) for a certain, correct prediction")
         expect_array(call(cross_entropy, [[1.0, 0.0]], np.array([[0.0, 1.0]]), name="cross_entropy"), 27.63102112,
                      "cross_entropy([[1, 0]], [[0, 1]]) for a certain, wrong prediction",
-                     mistakes=diagnoses(MISTAKES, {"cross_entropy.all_entries": 13.81551056,
+                     mistakes=diagnosed({"cross_entropy.all_entries": 13.81551056,
                                                    "cross_entropy.log10": 12.0}),
                      hint="It is -log(eps) = 27.63.")
     passed("cross_entropy")
@@ -290,7 +295,7 @@ def gradient_descent_step(gradient_descent_step):
     w, b, x, y = np.zeros(1), 0.0, np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0])
     got = call(gradient_descent_step, w, b, x, y, 0.1)
     expect_step(got, ([1.866666667], 0.8), "gradient_descent_step(w=[0], b=0, x=[[1], [2], [3]], y=[2, 4, 6], "
-                "learning_rate=0.1)", diagnoses(MISTAKES, {
+                "learning_rate=0.1)", diagnosed({
                     "gradient_descent_step.bias_not_updated": ([1.866666667], 0.0),
                     "gradient_descent_step.uphill": ([-1.866666667], -0.8),
                     "gradient_descent_step.factor_two_missing": ([0.9333333333], 0.4),
@@ -307,7 +312,7 @@ def fit_linear(fit_linear):
     x, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
     where = "fit_linear(x=[[0], [1], [2], [3]], y=[1, 3, 5, 7], learning_rate=0.1, epochs={})"
     expect_fit(call(fit_linear, x, y, 0.1, 1), ([1.7], 0.8, [21.0]), where.format(1),
-               diagnoses(MISTAKES, {"fit_linear.loss_after_step": ([1.7], 0.8, [0.535]),
+               diagnosed({"fit_linear.loss_after_step": ([1.7], 0.8, [0.535]),
                                     "fit_linear.bias_frozen": ([1.7], 0.0, [21.0])}))
     w, b, losses = expect_tuple(call(fit_linear, x, y, 0.1, 500), where.format(500), ("w", "b", "losses"))
     expect_array(_as_floats(losses)[:1], [21.0], f"{where.format(500)}[2][:1] (the first loss)")
@@ -354,12 +359,12 @@ def two_layer_forward(two_layer_forward):
     where = "two_layer_forward(params with all weights 0, x = the XOR truth table)"
     y_hat, _ = expect_tuple(call(two_layer_forward, zero, XOR_X), where, ("y_hat", "cache"))
     expect_array(y_hat, np.full((4, 1), 0.5), f"{where}[0] (y_hat)",
-                 mistakes=diagnoses(MISTAKES, {"two_layer_forward.output_sigmoid_missing": np.zeros((4, 1))}),
+                 mistakes=diagnosed({"two_layer_forward.output_sigmoid_missing": np.zeros((4, 1))}),
                  hint="With zero weights every z is 0 and sigmoid(0) = 0.5.")
     where = f"two_layer_forward({EXAMPLE_TEXT}, [[1, 0]])"
     y_hat, _ = expect_tuple(call(two_layer_forward, EXAMPLE, np.array([[1.0, 0.0]])), where, ("y_hat", "cache"))
     expect_array(y_hat, [[0.6750375274]], f"{where}[0] (y_hat)",
-                 mistakes=diagnoses(MISTAKES, {"two_layer_forward.output_sigmoid_missing": [[0.7310585786]],
+                 mistakes=diagnosed({"two_layer_forward.output_sigmoid_missing": [[0.7310585786]],
                                                "two_layer_forward.hidden_sigmoid_missing": [[0.8175744762]],
                                                "two_layer_forward.biases_missing": [[0.6135163044]]}),
                  hint="z1 = [1, 0], a1 = [0.7311, 0.5], z2 = 0.7311, y_hat = sigmoid(0.7311) = 0.675.")
@@ -370,7 +375,7 @@ def two_layer_forward(two_layer_forward):
 def two_layer_gradients(two_layer_gradients):
     got = call(two_layer_gradients, EXAMPLE, XOR_X, XOR_Y[:, None])
     expect_gradients(got, {k: np.array(v) for k, v in EXAMPLE_GRADIENTS.items()},
-                     "two_layer_gradients(EXAMPLE, XOR x, XOR y)", diagnoses(MISTAKES, EXAMPLE_GRADIENT_MISTAKES),
+                     "two_layer_gradients(EXAMPLE, XOR x, XOR y)", diagnosed(EXAMPLE_GRADIENT_MISTAKES),
                      rtol=1e-5, atol=1e-8,
                      what="(expected: the slope measured numerically by central differences)")
     passed("two_layer_gradients")

@@ -32,6 +32,11 @@ MISTAKES = {
 }
 
 
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
+
+
 @learner_facing
 def weighted_sum(weighted_sum):
     w = np.array([0.5, -1.0])
@@ -41,7 +46,7 @@ def weighted_sum(weighted_sum):
     for x, expected, no_bias, bias_per_input in cases:
         got = call(weighted_sum, x, w, 0.25)
         expect_array(got, expected, signature("weighted_sum", [x, w, 0.25]), require_float=False,
-                     mistakes=diagnoses(MISTAKES, {"weighted_sum.bias_missing": no_bias,
+                     mistakes=diagnosed({"weighted_sum.bias_missing": no_bias,
                                                    "weighted_sum.bias_per_input": bias_per_input}))
     passed("weighted_sum")
 
@@ -51,7 +56,7 @@ def neuron(neuron):
     x, w = np.array([1.0, 2.0]), np.array([0.5, -1.0])
     got = call(neuron, x, w, 0.25, np.tanh)
     expect_array(got, np.tanh(-1.25), "neuron([1, 2], [0.5, -1], 0.25, np.tanh)",
-                 mistakes=diagnoses(MISTAKES, {
+                 mistakes=diagnosed({
                      "neuron.activation_missing": -1.25,
                      "neuron.activation_on_inputs": 0.5 * np.tanh(1.0) - np.tanh(2.0) + 0.25}))
     step = lambda z: np.where(np.asarray(z) >= 0, 1.0, 0.0)  # noqa: E731 - the notebook's step
@@ -89,7 +94,7 @@ def xor(xor):
     got = call(xor, TRUTH_TABLE)
     expect_equal(np.asarray(got).shape, (4,), "the shape of xor(truth table)")
     expect_array(got, [0, 1, 1, 0], signature("xor", [TRUTH_TABLE]), require_float=False,
-                 mistakes=diagnoses(MISTAKES, {"xor.or_gate": [0, 1, 1, 1], "xor.nand_gate": [1, 1, 1, 0],
+                 mistakes=diagnosed({"xor.or_gate": [0, 1, 1, 1], "xor.nand_gate": [1, 1, 1, 0],
                                                "xor.inverted": [1, 0, 0, 1]}))
     passed("xor")
 
@@ -102,9 +107,9 @@ def layer(layer):
     identity = lambda z: z  # noqa: E731
     got = call(layer, x, W, b, identity)
     expect_array(got, [[2.0, 1.0, 3.5]], "layer([[1, 2]], W (2, 3), b (3,), identity)",
-                 mistakes=diagnoses(MISTAKES, {"layer.bias_missing": [[2.0, 2.0, 3.0]]}))
+                 mistakes=diagnosed({"layer.bias_missing": [[2.0, 2.0, 3.0]]}))
     got = call(layer, x, W, b, np.tanh)
     expect_array(got, np.tanh([[2.0, 1.0, 3.5]]), "layer([[1, 2]], W, b, np.tanh)",
-                 mistakes=diagnoses(MISTAKES, {"layer.bias_missing": np.tanh([[2.0, 2.0, 3.0]]),
+                 mistakes=diagnosed({"layer.bias_missing": np.tanh([[2.0, 2.0, 3.0]]),
                                                "layer.activation_missing": [[2.0, 1.0, 3.5]]}))
     passed("layer")

@@ -24,6 +24,7 @@ from course.checking import (
     NotImplementedError,
     call,
     describe,
+    diagnoses,
     expect_answered,
     learner_facing,
     passed,
@@ -47,8 +48,13 @@ MISTAKES = {
         "+ w].",
 }
 
+
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
+
 __all__ = ["preprocess_sheet", "find_digit_boxes", "to_mnist", "build_model", "train_model", "trained_model",
-           "read_sheet", "whole_pipeline", "detect_faces", "face_to_input", "quiet", "blobs", "MISTAKES"]
+           "read_sheet", "whole_pipeline", "detect_faces", "face_to_input", "quiet", "blobs", "MISTAKES", "diagnosed"]
 
 
 def as_numbers(value) -> np.ndarray | None:
