@@ -241,6 +241,22 @@ def diagnose(got: np.ndarray, expected: np.ndarray, mistakes: Mapping[str, Any] 
     return ""
 
 
+def diagnoses(table: Mapping[str, str], outputs: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
+    """``mistakes`` for ``expect_array``: {mistake id: output} as {diagnosis: output}, in that order.
+
+    ``table`` is a notebook's ``MISTAKES`` (id → diagnosis); ``fields`` fill the diagnoses'
+    placeholders (PReLU's ``{alpha}``). An output of None (the mistake cannot happen here) is left out.
+    """
+    unknown = [key for key in outputs if key not in table]
+    if unknown:
+        raise ValueError(f"no diagnosis for the mistake id(s) {', '.join(map(repr, unknown))}: "
+                         "add them to the notebook's MISTAKES")
+    try:
+        return {table[key].format(**fields): output for key, output in outputs.items() if output is not None}
+    except KeyError as missing:
+        raise ValueError(f"a diagnosis names the field {missing}, which was not given") from None
+
+
 def expect_equal(got: Any, expected: Any, where: str, what: str = "") -> None:
     """Exact comparison for integers, labels, lists and tuples."""
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):

@@ -4,13 +4,16 @@ through the whole question-and-answer round trip in this process (no kernel)."""
 import importlib
 import pkgutil
 import re
+import string
 
+import numpy as np
 import pytest
 
 import tests.catalogue
 from autograder.hidden import PARTS
 from autograder.judging.questions import checks, judged
 from autograder.paths import assignments, notebook_path
+from course.answering.answers import resolve
 from course.checking import CheckFailed
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(tests.catalogue.__path__))
@@ -44,11 +47,23 @@ def _cases(kind):
             yield pytest.param(module, case, id=f"{name}.{case.check}: {case.label}")
 
 
+def _says(diagnosis, text):
+    """Whether ``text`` is ``diagnosis`` with its placeholders ({alpha}) filled in."""
+    pattern = "".join(re.escape(literal) + (".+?" if field is not None else "")
+                      for literal, field, _, _ in string.Formatter().parse(diagnosis))
+    return text is not None and re.fullmatch(pattern, text) is not None
+
+
 @pytest.mark.parametrize(("module", "case"), list(_cases("MUTANTS")))
 def test_mistake_loses_points(module, case):
     with pytest.raises(CheckFailed) as failure:
         _hidden(module, case)
     assert case.message in str(failure.value), f"hidden message does not diagnose it: {failure.value}"
+    if case.mistake:  # an earlier check may catch it without a diagnosis (06's range of emotion_input)
+        assert case.mistake.startswith(f"{case.check}."), "a mistake id is <function>.<what>"
+        diagnosis = failure.value.diagnosis
+        assert diagnosis is None or _says(_public(module).MISTAKES[case.mistake], diagnosis), \
+            f"hidden diagnosis is not {case.mistake}'s: {diagnosis}"
     public = getattr(_public(module), case.check)
     if case.public:
         with pytest.raises(CheckFailed):
@@ -106,3 +121,30 @@ def test_every_test_cell_has_a_hidden_check_and_a_catalogue(assignment):
         for check in {c.check for c in cases}:
             count = sum(c.check == check for c in cases)
             assert count >= minimum, f"{module}.{check}: {count} {kind.lower()}, want at least {minimum}"
+
+
+def _formula_ids(module):
+    """The mistake ids the formulas of ``autograder.hidden.<module>`` (``<check>_mistakes``) give for the
+    questions of their check."""
+    hidden = importlib.import_module(f"autograder.hidden.{module}")
+    formulas = {name.removesuffix("_mistakes"): getattr(hidden, name) for name in dir(hidden)
+                if name.endswith("_mistakes") and not name.startswith("_")}
+    ids = set()
+    for check, formula in formulas.items():
+        assert f"test_{check}" in hidden.CHECKS, f"{module}.{check}_mistakes: no check test_{check}"
+        for question in hidden.CHECKS[f"test_{check}"].ask(np.random.default_rng(0)):
+            ids |= set(formula(*resolve(question.get("args", [])), **resolve(question.get("kwargs", {}))))
+    return ids
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_diagnosis_has_a_formula_and_a_mutant(module):
+    """The ids of MISTAKES in ``course.checks.<module>``, the hidden formulas' and the catalogue's are the same."""
+    table = set(getattr(_public(module), "MISTAKES", {}))  # a notebook without classic mistakes needs no table
+    catalogue = importlib.import_module(f"tests.catalogue.{module}")
+    named = {case.mistake for case in catalogue.MUTANTS + catalogue.ALTERNATIVES if case.mistake}
+    formulas = _formula_ids(module)
+    assert sorted(formulas - table) == [], f"autograder.hidden.{module}: mistake ids without a diagnosis"
+    assert sorted(named - table) == [], f"tests/catalogue/{module}.py: mistake ids without a diagnosis"
+    assert sorted(table - formulas) == [], f"diagnoses without a formula in autograder.hidden.{module}"
+    assert sorted(table - named) == [], f"diagnoses without a mutant in tests/catalogue/{module}.py"

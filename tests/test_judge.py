@@ -4,6 +4,7 @@ import dataclasses
 import io
 import json
 import pickle
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from autograder.preprocessors.judge import Judge
 from autograder.reports.verdicts import CellVerdict, Outcome, Verdict, read_verdict, read_verdicts, write_verdict
 from course.answering import answers, wire
 from course.checking import CheckFailed, with_hint
+from course.checks.neurons import MISTAKES
 
 
 @pytest.mark.parametrize("value", [
@@ -89,7 +91,7 @@ def test_the_reader_refuses_big_files_and_zip_bombs():
 
 def test_a_round_trip_judges_in_this_process():
     questions.judged("01-neurons", "test_weighted_sum", lambda x, w, b: np.asarray(x, float) @ np.asarray(w, float) + b)
-    with pytest.raises(CheckFailed, match="The bias b is missing"):
+    with pytest.raises(CheckFailed, match=re.escape(MISTAKES["weighted_sum.bias_missing"])):
         questions.judged("01-neurons", "test_weighted_sum", lambda x, w, b: np.asarray(x, float) @ np.asarray(w, float))
 
 

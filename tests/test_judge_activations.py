@@ -3,6 +3,7 @@ import pytest
 
 from autograder.authoring.sample_class import solved
 from autograder.grading.grade_class import write_feedback
+from course.checks.activations import MISTAKES
 from tests.judging import (
     edited,
     expect_full_marks,
@@ -37,7 +38,7 @@ def test_solved_and_alternative_get_full_marks(graded):
 
 
 def test_a_mistake_loses_its_cell_with_the_message(graded):
-    expect_only_cell_lost(*graded, ASSIGNMENT, "mutant", "test_softmax", "You normalised over the whole array")
+    expect_only_cell_lost(*graded, ASSIGNMENT, "mutant", "test_softmax", MISTAKES["softmax.whole_array"])
 
 
 def test_hostile_answers_get_a_message_never_a_crash():

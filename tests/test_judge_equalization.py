@@ -3,6 +3,7 @@ grader's process. A solved notebook, a known mistake and a correct alternative."
 import pytest
 
 from autograder.authoring.sample_class import solved
+from course.checks.equalization import MISTAKES
 from tests.judging import (
     expect_full_marks,
     expect_only_cell_lost,
@@ -13,7 +14,6 @@ from tests.judging import (
 
 pytestmark = pytest.mark.xdist_group("judge-equalization")
 ASSIGNMENT = "05-equalization"
-SCALED_BY_256 = "Scaled by 256; the brightest level is 255 (levels - 1)."
 
 # tests/catalogue/equalization.py "scaled by 256"
 OPENCV_BY_256 = '''def equalize_like_opencv(image):
@@ -45,7 +45,8 @@ def test_solved_and_alternative_get_full_marks(graded):
 
 
 def test_mistake_loses_its_cell_with_the_diagnosis(graded):
-    expect_only_cell_lost(*graded, ASSIGNMENT, "bob", "test_equalize_like_opencv", SCALED_BY_256)
+    expect_only_cell_lost(*graded, ASSIGNMENT, "bob", "test_equalize_like_opencv",
+                          MISTAKES["equalize_like_opencv.scaled_by_256"])
 
 
 def test_hostile_answers_get_messages_not_crashes():

@@ -8,6 +8,7 @@ import pytest
 from autograder.hidden import finale
 from course.answering import wire
 from course.checking import CheckFailed
+from course.checks.finale import MISTAKES
 from tests.judging import HOSTILE, expect_full_marks, verdicts
 
 pytestmark = pytest.mark.xdist_group("judge-pipeline")
@@ -27,7 +28,7 @@ def test_mistakes_lose_only_their_cell_with_the_diagnosis(graded_pipeline):
     cells = verdicts(root, "cal", ASSIGNMENT)
     emotion_input = cells["test_emotion_input"]
     assert emotion_input["outcome"] == "failed"
-    assert emotion_input["diagnosis"].startswith("Converted as if the image were RGB: OpenCV images are BGR")
+    assert emotion_input["diagnosis"].startswith(MISTAKES["emotion_input.bgr_as_rgb"])
     finale_cells = {"test_emotion_input", "test_read_emotions", "test_save_and_reload"}
     lost = {g for g in finale_cells if cells[g]["outcome"] != "passed"}
     assert lost == {"test_emotion_input", "test_save_and_reload"}, \

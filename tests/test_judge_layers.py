@@ -3,6 +3,7 @@ in the grader's process. A solved notebook, a known mistake and a correct altern
 import pytest
 
 from autograder.authoring.sample_class import solved
+from course.checks.layers import MISTAKES
 from tests.judging import (
     expect_full_marks,
     expect_only_cell_lost,
@@ -47,7 +48,7 @@ def test_solved_and_alternative_get_full_marks(graded):
 
 
 def test_mistake_loses_its_cell_with_the_diagnosis(graded):
-    expect_only_cell_lost(*graded, ASSIGNMENT, "bob", "test_dense", "The bias b is missing.")
+    expect_only_cell_lost(*graded, ASSIGNMENT, "bob", "test_dense", MISTAKES["dense.bias_missing"])
 
 
 def test_hostile_answers_get_messages_not_crashes():

@@ -3,6 +3,7 @@
 import pytest
 
 from autograder.authoring.sample_class import solved
+from course.checks.learning import MISTAKES
 from tests.judging import (
     edited,
     expect_full_marks,
@@ -13,7 +14,6 @@ from tests.judging import (
 
 pytestmark = pytest.mark.xdist_group("judge-learning")
 ASSIGNMENT = "03-learning"
-SUMMED = "The losses of the samples are summed"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_solved_and_alternative_get_full_marks(graded):
 
 
 def test_a_mistake_loses_its_cell_with_the_message(graded):
-    expect_only_cell_lost(*graded, ASSIGNMENT, "mutant", "test_cross_entropy", SUMMED)
+    expect_only_cell_lost(*graded, ASSIGNMENT, "mutant", "test_cross_entropy", MISTAKES["cross_entropy.summed"])
 
 
 def test_hostile_answers_get_a_message_never_a_crash():

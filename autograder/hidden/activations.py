@@ -1,8 +1,8 @@
 """Hidden checks for 02-activations: questions for the kernel, judged here.
 
 The ``*_mistakes`` helpers compute what the classic slips return for the
-grader's inputs (the public checks carry the same diagnoses, with their
-outputs for the hand cases written down as numbers).
+grader's inputs, by mistake id (the public checks hold their diagnoses, and
+their outputs for the hand cases written down as numbers).
 """
 import functools
 
@@ -52,68 +52,73 @@ def quiet(helper):
     return wrapper
 
 
-def _known(name, *outputs, alpha=None):
-    return public.known_mistakes(name, outputs, alpha)
-
-
-# ---- what known mistakes return, keyed by their diagnosis (in public.MISTAKES order) --------
+# ---- what known mistakes return, by mistake id (public.MISTAKES has their diagnoses) ----------
 
 @quiet
 def identity_mistakes(x):
-    return _known("identity", np.ones_like(_float(x)))
+    return {"identity.derivative_instead": np.ones_like(_float(x))}
 
 
 @quiet
 def identity_derivative_mistakes(x):
-    return _known("identity_derivative", _float(x), np.zeros_like(_float(x)))
+    return {"identity_derivative.function_itself": _float(x), "identity_derivative.zero": np.zeros_like(_float(x))}
 
 
 @quiet
 def binary_step_mistakes(x):
     x = _float(x)
-    return _known("binary_step", np.where(x > 0, 1.0, 0.0), np.sign(x), np.where(x >= 0, 0.0, 1.0))
+    return {"binary_step.strict_at_zero": np.where(x > 0, 1.0, 0.0), "binary_step.sign": np.sign(x),
+            "binary_step.upside_down": np.where(x >= 0, 0.0, 1.0)}
 
 
 @quiet
 def binary_step_derivative_mistakes(x):
     x = _float(x)
-    return _known("binary_step_derivative", np.where(x >= 0, 1.0, 0.0), np.ones_like(x))
+    return {"binary_step_derivative.function_itself": np.where(x >= 0, 1.0, 0.0),
+            "binary_step_derivative.one": np.ones_like(x)}
 
 
 @quiet
 def sigmoid_mistakes(x):
     x = _float(x)
-    return _known("sigmoid", _sigmoid(-x), np.tanh(x), 1 + np.exp(-x))
+    return {"sigmoid.sign_flipped": _sigmoid(-x), "sigmoid.tanh_instead": np.tanh(x),
+            "sigmoid.reciprocal_missing": 1 + np.exp(-x)}
 
 
 @quiet
 def sigmoid_derivative_mistakes(x):
     x, s = _float(x), _sigmoid(x)
-    return _known("sigmoid_derivative", x * (1 - x), s, 1 - s, s * (1 + s), 1 - np.tanh(x) ** 2)
+    return {"sigmoid_derivative.applied_to_x": x * (1 - x), "sigmoid_derivative.function_itself": s,
+            "sigmoid_derivative.factor_missing": 1 - s, "sigmoid_derivative.sign_inside": s * (1 + s),
+            "sigmoid_derivative.tanh_derivative": 1 - np.tanh(x) ** 2}
 
 
 @quiet
 def tanh_mistakes(x):
     x = _float(x)
-    return _known("tanh", np.tanh(x / 2), _sigmoid(x), np.sinh(x))
+    return {"tanh.half_argument": np.tanh(x / 2), "tanh.sigmoid_instead": _sigmoid(x), "tanh.sinh": np.sinh(x)}
 
 
 @quiet
 def tanh_derivative_mistakes(x):
     x, t = _float(x), np.tanh(_float(x))
-    return _known("tanh_derivative", 1 - x ** 2, 1 - t, t, 1 + t ** 2)
+    return {"tanh_derivative.applied_to_x": 1 - x ** 2, "tanh_derivative.square_missing": 1 - t,
+            "tanh_derivative.function_itself": t, "tanh_derivative.sign_flipped": 1 + t ** 2}
 
 
 @quiet
 def softsign_mistakes(x):
     x = _float(x)
-    return _known("softsign", x / (1 + x), 1 / (1 + np.abs(x)) ** 2, np.tanh(x))
+    return {"softsign.abs_missing": x / (1 + x), "softsign.derivative_instead": 1 / (1 + np.abs(x)) ** 2,
+            "softsign.tanh_instead": np.tanh(x)}
 
 
 @quiet
 def softsign_derivative_mistakes(x):
     x = _float(x)
-    return _known("softsign_derivative", 1 / (1 + np.abs(x)), 1 / (1 + x) ** 2, x / (1 + np.abs(x)))
+    return {"softsign_derivative.square_missing": 1 / (1 + np.abs(x)),
+            "softsign_derivative.abs_missing": 1 / (1 + x) ** 2,
+            "softsign_derivative.function_itself": x / (1 + np.abs(x))}
 
 
 def _sqnl_from(neg, pos, low=-1.0, high=1.0):
@@ -131,55 +136,64 @@ def _plus(v):
 @quiet
 def sqnl_mistakes(x):
     x = _float(x)
-    return _known("sqnl", _sqnl_from(_minus, _plus)(x), _sqnl_from(_plus, _minus, 1, -1)(x), x - x * np.abs(x) / 4,
-                  _sqnl_from(_minus, _minus)(x))
+    return {"sqnl.middle_pieces_swapped": _sqnl_from(_minus, _plus)(x),
+            "sqnl.outer_pieces_swapped": _sqnl_from(_plus, _minus, 1, -1)(x),
+            "sqnl.clipping_missing": x - x * np.abs(x) / 4, "sqnl.one_piece_both_sides": _sqnl_from(_minus, _minus)(x)}
 
 
 @quiet
 def sqnl_derivative_mistakes(x):
     x = _float(x)
     inside = np.abs(x) <= 2
-    return _known("sqnl_derivative", np.where(inside, 1 + np.abs(x) / 2, 0.0), 1 - np.abs(x) / 2,
-                  np.where(inside, 1 - x / 2, 0.0), _sqnl_from(_plus, _minus)(x))
+    return {"sqnl_derivative.slopes_swapped": np.where(inside, 1 + np.abs(x) / 2, 0.0),
+            "sqnl_derivative.not_zero_outside": 1 - np.abs(x) / 2,
+            "sqnl_derivative.one_slope_both_sides": np.where(inside, 1 - x / 2, 0.0),
+            "sqnl_derivative.function_itself": _sqnl_from(_plus, _minus)(x)}
 
 
 @quiet
 def relu_mistakes(x):
     x = _float(x)
-    return _known("relu", np.minimum(x, 0), np.abs(x), _relu_slope(x))
+    return {"relu.minimum": np.minimum(x, 0), "relu.abs": np.abs(x), "relu.derivative_instead": _relu_slope(x)}
 
 
 @quiet
 def relu_derivative_mistakes(x):
     x = _float(x)
-    return _known("relu_derivative", np.where(x > 0, 1.0, 0.0), np.maximum(x, 0))
+    return {"relu_derivative.zero_at_zero": np.where(x > 0, 1.0, 0.0),
+            "relu_derivative.function_itself": np.maximum(x, 0)}
 
 
 @quiet
 def leaky_relu_mistakes(x):
     x = _float(x)
-    return _known("leaky_relu", np.where(x < 0, 0.1 * x, x), np.maximum(x, 0), 0.01 * x, np.where(x < 0, x, 0.01 * x))
+    return {"leaky_relu.wrong_slope": np.where(x < 0, 0.1 * x, x), "leaky_relu.plain_relu": np.maximum(x, 0),
+            "leaky_relu.slope_both_sides": 0.01 * x, "leaky_relu.sides_swapped": np.where(x < 0, x, 0.01 * x)}
 
 
 @quiet
 def leaky_relu_derivative_mistakes(x):
     x = _float(x)
-    return _known("leaky_relu_derivative", np.where(x < 0, 0.1, 1.0), _relu_slope(x), np.where(x > 0, 1.0, 0.01),
-                  np.where(x < 0, 0.01 * x, x))
+    return {"leaky_relu_derivative.wrong_slope": np.where(x < 0, 0.1, 1.0),
+            "leaky_relu_derivative.relu_derivative": _relu_slope(x),
+            "leaky_relu_derivative.slope_at_zero": np.where(x > 0, 1.0, 0.01),
+            "leaky_relu_derivative.function_itself": np.where(x < 0, 0.01 * x, x)}
 
 
 @quiet
 def prelu_mistakes(x, alpha):
     x = _float(x)
-    return _known("prelu", np.maximum(x, alpha * x), np.where(x < 0, 0.01 * x, x), np.where(x < 0, x, alpha * x),
-                  np.maximum(x, 0), alpha=alpha)
+    return {"prelu.maximum_trick": np.maximum(x, alpha * x), "prelu.fixed_slope": np.where(x < 0, 0.01 * x, x),
+            "prelu.sides_swapped": np.where(x < 0, x, alpha * x), "prelu.plain_relu": np.maximum(x, 0)}
 
 
 @quiet
 def prelu_derivative_mistakes(x, alpha):
     x = _float(x)
-    return _known("prelu_derivative", np.where(x < 0, alpha * x, x), np.where(x < 0, 0.01, 1.0), _relu_slope(x),
-                  np.where(x > 0, 1.0, alpha), alpha=alpha)
+    return {"prelu_derivative.function_itself": np.where(x < 0, alpha * x, x),
+            "prelu_derivative.fixed_slope": np.where(x < 0, 0.01, 1.0),
+            "prelu_derivative.relu_derivative": _relu_slope(x),
+            "prelu_derivative.alpha_at_zero": np.where(x > 0, 1.0, alpha)}
 
 
 def _by_position(x, even, odd):
@@ -195,8 +209,9 @@ def brelu_mistakes(x):
     x = _float(x)
     relu, odd_piece = np.maximum(x, 0), np.minimum(x, 0)
     swapped, first_axis, flat = _by_position(x, relu, odd_piece)
-    return _known("brelu", swapped, np.where(public.odd_positions(x), np.maximum(-x, 0), relu), relu,
-                  first_axis, flat)
+    return {"brelu.parity_swapped": swapped,
+            "brelu.outer_minus_missing": np.where(public.odd_positions(x), np.maximum(-x, 0), relu),
+            "brelu.plain_relu": relu, "brelu.first_axis": first_axis, "brelu.flattened": flat}
 
 
 @quiet
@@ -204,8 +219,12 @@ def brelu_derivative_mistakes(x):
     x = _float(x)
     even, odd = _relu_slope(x), _relu_slope(-x)
     odd_at = public.odd_positions(x)
-    return _known("brelu_derivative", np.where(odd_at, -odd, even), even,
-                  np.where(odd_at, np.where(x < 0, 1.0, 0.0), even), *_by_position(x, even, odd))
+    swapped, first_axis, flat = _by_position(x, even, odd)
+    return {"brelu_derivative.slide_sign_slip": np.where(odd_at, -odd, even),
+            "brelu_derivative.odd_slope_of_x": even,
+            "brelu_derivative.zero_at_odd_zero": np.where(odd_at, np.where(x < 0, 1.0, 0.0), even),
+            "brelu_derivative.parity_swapped": swapped, "brelu_derivative.first_axis": first_axis,
+            "brelu_derivative.flattened": flat}
 
 
 @quiet
@@ -217,8 +236,10 @@ def softmax_mistakes(z, axis=-1):
         unkept = e / e.sum(axis=axis)
     except ValueError:
         unkept = None
-    return _known("softmax", e_all / e_all.sum(), e_last / e_last.sum(axis=-1, keepdims=True), _sigmoid(z),
-                  z / z.sum(axis=axis, keepdims=True), unkept)
+    return {"softmax.whole_array": e_all / e_all.sum(),
+            "softmax.last_axis": e_last / e_last.sum(axis=-1, keepdims=True),
+            "softmax.sigmoid_instead": _sigmoid(z), "softmax.exp_missing": z / z.sum(axis=axis, keepdims=True),
+            "softmax.keepdims_missing": unkept}
 
 
 @quiet
@@ -228,9 +249,13 @@ def numerical_derivative_mistakes(f, x, h=1e-5):
     one_by_one = None
     if x.ndim:
         one_by_one = np.reshape([(_float(f(v + h)) - _float(f(v - h))) / (2 * h) for v in x.ravel()], x.shape)
-    return _known("numerical_derivative", (f_plus - f_x) / h, (f_x - f_minus) / h, (f_plus - f_minus) / h,
-                  f_plus - f_minus, (f_plus - f_minus) / (2 * h * h),
-                  (_float(f(x + 1e-5)) - _float(f(x - 1e-5))) / 2e-5, one_by_one)
+    return {"numerical_derivative.forward_difference": (f_plus - f_x) / h,
+            "numerical_derivative.backward_difference": (f_x - f_minus) / h,
+            "numerical_derivative.divided_by_h": (f_plus - f_minus) / h,
+            "numerical_derivative.no_division": f_plus - f_minus,
+            "numerical_derivative.divided_by_2h_squared": (f_plus - f_minus) / (2 * h * h),
+            "numerical_derivative.h_ignored": (_float(f(x + 1e-5)) - _float(f(x - 1e-5))) / 2e-5,
+            "numerical_derivative.one_element_at_a_time": one_by_one}
 
 
 # ---- questions and judgements ------------------------------------------------------------------
@@ -264,7 +289,8 @@ def _judge(name, mistakes, elementwise=True, **options):
                 kwargs = {"rtol": rtol, "atol": atol, **options}
                 if elementwise:
                     kwargs["x"] = args[0]
-                public.expect_output(got, getattr(_ref(), name)(*args), where, mistakes=mistakes(*args), **kwargs)
+                public.expect_output(got, getattr(_ref(), name)(*args), where,
+                                     mistakes=public.diagnosed(name, args, mistakes(*args)), **kwargs)
         except CheckFailed as failure:
             raise public.advised(failure, name) from None
     return lambda questions, records: judge_each(questions, records, one)

@@ -19,7 +19,7 @@ def _ref():
     return reference("05-equalization")
 
 
-# ---- what plausible mistakes return, keyed by their diagnosis --------------------------------------------
+# ---- what plausible mistakes return, by mistake id (public.MISTAKES has their diagnoses) ------------------
 
 def _cdf(hist):
     hist = np.asarray(hist, float)
@@ -33,35 +33,35 @@ def _slide_map(hist, top=None):
 
 def histogram_mistakes(image, levels=256):
     image = np.asarray(image).ravel()
-    return {public.HIST_TEN_BINS: np.histogram(image)[0],
-            public.HIST_NO_RANGE: np.histogram(image, bins=levels)[0],
-            public.HIST_ONE_SHORT: np.histogram(image, bins=np.arange(levels))[0],
-            public.HIST_NO_MINLENGTH: np.bincount(image),
-            public.HIST_FRACTIONS: np.bincount(image, minlength=levels) / image.size}
+    return {"histogram.ten_bins": np.histogram(image)[0],
+            "histogram.range_missing": np.histogram(image, bins=levels)[0],
+            "histogram.one_bin_short": np.histogram(image, bins=np.arange(levels))[0],
+            "histogram.minlength_missing": np.bincount(image),
+            "histogram.fractions": np.bincount(image, minlength=levels) / image.size}
 
 
 def pdf_mistakes(hist):
     hist = np.asarray(hist, float)
-    return {public.PDF_COUNTS: hist, public.PDF_BY_LEVELS: hist / len(hist),
-            public.PDF_PERCENT: 100 * hist / hist.sum(), public.PDF_IS_CDF: _cdf(hist)}
+    return {"pdf.not_normalised": hist, "pdf.divided_by_levels": hist / len(hist),
+            "pdf.percentages": 100 * hist / hist.sum(), "pdf.cdf_instead": _cdf(hist)}
 
 
 def cdf_mistakes(hist):
     hist = np.asarray(hist, float)
-    return {public.CDF_COUNTS: np.cumsum(hist), public.CDF_IS_PDF: hist / hist.sum(),
-            public.CDF_EXCLUSIVE: _cdf(hist) - hist / hist.sum(),
-            public.CDF_REVERSED: np.cumsum(hist[::-1])[::-1] / hist.sum()}
+    return {"cdf.not_normalised": np.cumsum(hist), "cdf.pdf_instead": hist / hist.sum(),
+            "cdf.exclusive": _cdf(hist) - hist / hist.sum(),
+            "cdf.reversed": np.cumsum(hist[::-1])[::-1] / hist.sum()}
 
 
 def equalization_map_mistakes(hist):
     levels = len(hist)
     cdf = _cdf(hist)
-    return {public.map_by_levels(levels): _slide_map(hist, levels),
-            public.MAP_FLOOR: np.floor(cdf * (levels - 1)),
-            public.MAP_CEIL: np.ceil(cdf * (levels - 1) - 1e-9),
-            public.MAP_COUNTS: np.round(np.cumsum(np.asarray(hist, float)) * (levels - 1)),
-            public.MAP_255: _slide_map(hist, 255),
-            public.MAP_ROUND_FIRST: np.round(cdf) * (levels - 1)}
+    return {"equalization_map.scaled_by_levels": _slide_map(hist, levels),
+            "equalization_map.floor": np.floor(cdf * (levels - 1)),
+            "equalization_map.ceil": np.ceil(cdf * (levels - 1) - 1e-9),
+            "equalization_map.cdf_not_normalised": np.round(np.cumsum(np.asarray(hist, float)) * (levels - 1)),
+            "equalization_map.scaled_by_255": _slide_map(hist, 255),
+            "equalization_map.rounded_first": np.round(cdf) * (levels - 1)}
 
 
 def _apply(image, lut):
@@ -76,13 +76,11 @@ def _opencv(image):
 
 def equalize_mistakes(image, levels=256):
     hist = np.bincount(np.asarray(image).ravel(), minlength=levels)
-    found = {public.EQ_LEVELS_IGNORED:
-                 _apply(image, _slide_map(np.bincount(np.asarray(image).ravel(), minlength=256)))
-                 if levels != 256 else None,
-             public.equalize_by_levels(levels): _apply(image, _slide_map(hist, levels)),
-             public.EQ_FLOOR: _apply(image, np.floor(_cdf(hist) * (levels - 1))),
-             public.EQ_OPENCV: _opencv(image) if np.asarray(image).dtype == np.uint8 else None}
-    return {k: v for k, v in found.items() if v is not None}
+    return {"equalize.levels_ignored": _apply(image, _slide_map(np.bincount(np.asarray(image).ravel(), minlength=256)))
+            if levels != 256 else None,
+            "equalize.scaled_by_levels": _apply(image, _slide_map(hist, levels)),
+            "equalize.floor": _apply(image, np.floor(_cdf(hist) * (levels - 1))),
+            "equalize.opencv_variant": _opencv(image) if np.asarray(image).dtype == np.uint8 else None}
 
 
 def equalize_like_opencv_mistakes(image):
@@ -91,9 +89,9 @@ def equalize_like_opencv_mistakes(image):
     counts = np.cumsum(hist)
     lowest = counts[image.min()]
     stretch = (counts - lowest) / max(image.size - lowest, 1)
-    return {public.CV_NO_STRETCH: _apply(image, _slide_map(hist)),
-            public.CV_FLOOR: _apply(image, np.clip(np.floor(stretch * 255), 0, 255)),
-            public.CV_256: _apply(image, np.clip(np.round(stretch * 256), 0, 255))}
+    return {"equalize_like_opencv.no_stretch": _apply(image, _slide_map(hist)),
+            "equalize_like_opencv.floor": _apply(image, np.clip(np.floor(stretch * 255), 0, 255)),
+            "equalize_like_opencv.scaled_by_256": _apply(image, np.clip(np.round(stretch * 256), 0, 255))}
 
 
 def equalize_color_mistakes(image_bgr):
@@ -106,13 +104,13 @@ def equalize_color_mistakes(image_bgr):
         return merged if back is None else cv2.cvtColor(merged, back)
 
     slide = lambda y: _apply(y, _slide_map(np.bincount(y.ravel(), minlength=256))).astype(np.uint8)  # noqa: E731
-    return {public.COLOR_PER_CHANNEL: cv2.merge([cv2.equalizeHist(c) for c in cv2.split(image)]),
-            public.COLOR_RGB_CODES: luma(cv2.COLOR_RGB2YCrCb, cv2.COLOR_YCrCb2RGB),
-            public.COLOR_BACK_TO_RGB: luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR)[..., ::-1],
-            public.COLOR_STILL_YCRCB: luma(cv2.COLOR_BGR2YCrCb, None),
-            public.COLOR_CR: luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, 1),
-            public.COLOR_HSV: luma(cv2.COLOR_BGR2HSV, cv2.COLOR_HSV2BGR, 2),
-            public.COLOR_SLIDE: luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, eq=slide)}
+    return {"equalize_color.per_channel": cv2.merge([cv2.equalizeHist(c) for c in cv2.split(image)]),
+            "equalize_color.rgb_codes": luma(cv2.COLOR_RGB2YCrCb, cv2.COLOR_YCrCb2RGB),
+            "equalize_color.back_to_rgb": luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR)[..., ::-1],
+            "equalize_color.still_ycrcb": luma(cv2.COLOR_BGR2YCrCb, None),
+            "equalize_color.cr_channel": luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, 1),
+            "equalize_color.hsv": luma(cv2.COLOR_BGR2HSV, cv2.COLOR_HSV2BGR, 2),
+            "equalize_color.slide_formula": luma(cv2.COLOR_BGR2YCrCb, cv2.COLOR_YCrCb2BGR, eq=slide)}
 
 
 # ---- the questions: inputs -------------------------------------------------------------------------------
@@ -214,10 +212,11 @@ def _constant(image):
     return np.ptp(np.asarray(image)) == 0
 
 
-def _check(name, inputs, reference_name=None, mistakes=None, floats=False, dtype=None, hint=None):
+def _check(name, inputs, reference_name=None, mistakes=None, floats=False, dtype=None, hint=None, levels=None):
     """A check asking ``name`` on each tuple of arguments from ``inputs(rng)``; each answer is compared
-    with the reference's, with ``mistakes(*args)`` to diagnose, ``dtype(*args)`` the dtype it must have
-    and ``hint(*args)`` what is special about the input."""
+    with the reference's, with ``mistakes(*args)`` to diagnose (the number of levels they name
+    ``levels(*args)``), ``dtype(*args)`` the dtype it must have and ``hint(*args)`` what is special
+    about the input."""
     def ask(rng):
         return calls(name, inputs(rng))
 
@@ -225,7 +224,8 @@ def _check(name, inputs, reference_name=None, mistakes=None, floats=False, dtype
         reference_fn = getattr(_ref(), reference_name or name)
         for args, _, where, got in answered(questions, records, hint=hint):
             try:
-                public.expect_result(got, reference_fn(*args), where, mistakes=mistakes(*args), floats=floats,
+                public.expect_result(got, reference_fn(*args), where, floats=floats,
+                                     mistakes=public.diagnosed(mistakes(*args), levels(*args) if levels else None),
                                      dtype=dtype(*args) if dtype else None)
             except CheckFailed as failure:
                 raise with_hint(failure, hint(*args) if hint else "") from None
@@ -237,9 +237,10 @@ CHECKS = {
     "test_pdf": _check("pdf", lambda rng: ((h,) for h in _histograms(rng)), mistakes=pdf_mistakes, floats=True),
     "test_cdf": _check("cdf", lambda rng: ((h,) for h in _histograms(rng)), mistakes=cdf_mistakes, floats=True),
     "test_equalization_map": _check("equalization_map", lambda rng: ((h,) for h in _histograms(rng)),
-                                    mistakes=equalization_map_mistakes),
+                                    mistakes=equalization_map_mistakes, levels=len),
     "test_equalize": _check("equalize", _images, mistakes=equalize_mistakes, dtype=lambda image, levels: _dtype(image),
-                            hint=lambda image, levels: public.CONSTANT if _constant(image) else ""),
+                            hint=lambda image, levels: public.CONSTANT if _constant(image) else "",
+                            levels=lambda image, levels: levels),
     "test_equalize_like_opencv": _check(
         "equalize_like_opencv", lambda rng: ((image,) for image in _gray_8bit(rng)),
         mistakes=equalize_like_opencv_mistakes, dtype=lambda image: np.uint8,

@@ -54,7 +54,7 @@ def _model():
 # --- emotion_input ---------------------------------------------------------------------
 
 def emotion_input_mistakes(image, box, size=64):
-    """What the classic mistakes return, keyed by their diagnosis."""
+    """What the classic mistakes return, by mistake id (``public.MISTAKES`` has their diagnoses)."""
     x, y, w, h = (int(v) for v in box)
     crop = image[y:y + h, x:x + w]
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -62,19 +62,15 @@ def emotion_input_mistakes(image, box, size=64):
     def shrink(face):
         return cv2.resize(face, (size, size), interpolation=cv2.INTER_AREA).astype(np.float32)[..., None]
 
-    mistakes = {
-        "Scaled to [0, 1] (x / 255): the model was trained on (x / 255 - 0.5) * 2, in [-1, 1].": shrink(gray) / 255,
-        "Converted as if the image were RGB: OpenCV images are BGR (cv2.COLOR_BGR2GRAY).":
-            (shrink(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)) / 255 - 0.5) * 2,
-        "Equalized, as face_to_input does: this model was trained without equalization.":
-            (shrink(cv2.equalizeHist(gray)) / 255 - 0.5) * 2,
-        "Scaled x / 127.5 without subtracting: (x / 255 - 0.5) * 2 is x / 127.5 - 1.": shrink(gray) / 127.5,
-    }
     swapped = image[x:x + w, y:y + h]
-    if swapped.shape[:2] == (w, h) and swapped.size:
-        mistakes["Cropped image[x:x + w, y:y + h]: rows are y, columns x, so crop image[y:y + h, x:x + w]."] = \
-            (shrink(cv2.cvtColor(swapped, cv2.COLOR_BGR2GRAY)) / 255 - 0.5) * 2
-    return mistakes
+    return {
+        "emotion_input.scaled_to_unit": shrink(gray) / 255,
+        "emotion_input.bgr_as_rgb": (shrink(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)) / 255 - 0.5) * 2,
+        "emotion_input.equalized": (shrink(cv2.equalizeHist(gray)) / 255 - 0.5) * 2,
+        "emotion_input.not_shifted": shrink(gray) / 127.5,
+        "emotion_input.crop_swapped": (shrink(cv2.cvtColor(swapped, cv2.COLOR_BGR2GRAY)) / 255 - 0.5) * 2
+        if swapped.shape[:2] == (w, h) and swapped.size else None,
+    }
 
 
 def _around(rng, image, box):
@@ -113,7 +109,7 @@ def _judge_emotion_input(questions, records):
         where = f"emotion_input(a photo, {tuple(int(v) for v in box)}, size={size})"
         public.expect_emotion_input(got, size, where)
         public.expect_close_input(got, _ref().emotion_input(image, box, size), where,
-                                  emotion_input_mistakes(image, box, size))
+                                  public.diagnosed(emotion_input_mistakes(image, box, size)))
 
 
 # --- read_emotions ---------------------------------------------------------------------

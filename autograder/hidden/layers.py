@@ -41,8 +41,8 @@ def _import_keras_meanwhile():
 def _judge_outputs(oracle, mistakes, **tolerances):
     def judge(questions, records):
         for args, kwargs, where, got in answered(questions, records, expected="a NumPy array"):
-            public.expect_output(got, oracle(*args, **kwargs), where, mistakes=mistakes(*args, **kwargs),
-                                 **tolerances)
+            public.expect_output(got, oracle(*args, **kwargs), where,
+                                 mistakes=public.diagnosed(mistakes(*args, **kwargs)), **tolerances)
     return judge
 
 
@@ -50,7 +50,7 @@ def _judge_counts(oracle, mistakes):
     def judge(questions, records):
         for args, _, where, got in answered(questions, records, expected="a whole number (an int)"):
             args = [int(a) if isinstance(a, (int, np.integer)) else a for a in args]
-            public.expect_count(got, oracle(*args), where, mistakes(*args))
+            public.expect_count(got, oracle(*args), where, public.diagnosed(mistakes(*args)))
     return judge
 
 
@@ -148,11 +148,6 @@ def _stride_one(n, k, stride):
     return same_padding(n, k, 1)
 
 
-def _possible(mistakes):
-    """The mistakes that could be computed for these inputs (None marks one that could not)."""
-    return {message: wrong for message, wrong in mistakes.items() if wrong is not None}
-
-
 def _correlate(image, kernel, stride, padding, split=same_padding, flip=False):
     """Cross-correlation (or, with ``flip``, true convolution) of one channel, TensorFlow's way."""
     image, kernel = np.asarray(image, float), np.asarray(kernel, float)
@@ -165,18 +160,18 @@ def _correlate(image, kernel, stride, padding, split=same_padding, flip=False):
 
 
 def conv2d_mistakes(image, kernel, stride=1, padding="valid"):
-    """What the classic mistakes of ``conv2d`` return, keyed by their diagnosis."""
-    out = {public.FLIPPED: _correlate(image, kernel, stride, padding, flip=True)}
+    """What the classic mistakes of ``conv2d`` return, by mistake id (None: not possible here)."""
+    out = {"conv2d.kernel_flipped": _correlate(image, kernel, stride, padding, flip=True)}
     if padding == "same":
-        out[public.PADDING_NO_STRIDE] = _correlate(image, kernel, stride, padding, split=_stride_one)
-        out[public.EXTRA_FIRST] = _correlate(image, kernel, stride, padding, split=_extra_first)
-        out[public.NOT_PADDED] = _correlate(image, kernel, stride, "valid")
+        out["conv2d.padding_ignores_stride"] = _correlate(image, kernel, stride, padding, split=_stride_one)
+        out["conv2d.extra_padding_first"] = _correlate(image, kernel, stride, padding, split=_extra_first)
+        out["conv2d.not_padded"] = _correlate(image, kernel, stride, "valid")
     else:
-        out[public.PADDED] = _correlate(image, kernel, stride, "same")
-        out[public.ZEROS_LIKE] = np.full(np.shape(image), np.nan)
+        out["conv2d.padded"] = _correlate(image, kernel, stride, "same")
+        out["conv2d.zeros_like_image"] = np.full(np.shape(image), np.nan)
     if stride > 1:
-        out[public.STRIDE_IGNORED] = _correlate(image, kernel, 1, padding)
-    return _possible(out)
+        out["conv2d.stride_ignored"] = _correlate(image, kernel, 1, padding)
+    return out
 
 
 def _conv_layer_numpy(x, kernels, bias, stride, padding, **options):
@@ -189,24 +184,25 @@ def _conv_layer_numpy(x, kernels, bias, stride, padding, **options):
 
 
 def conv2d_layer_mistakes(x, kernels, bias, stride=1, padding="valid"):
-    """What the classic mistakes of ``conv2d_layer`` return, keyed by their diagnosis."""
+    """What the classic mistakes of ``conv2d_layer`` return, by mistake id (None: not possible here)."""
     x, kernels, bias = np.asarray(x, float), np.asarray(kernels, float), np.asarray(bias, float)
     right = _conv_layer_numpy(x, kernels, bias, stride, padding)
     if right is None:
         return {}
     c_in = kernels.shape[2]
-    out = {public.LAYER_NO_BIAS: right - bias,
-           public.LAYER_FLIPPED: _conv_layer_numpy(x, kernels, bias, stride, padding, flip=True),
-           public.CHANNELS_FIRST: np.moveaxis(right, -1, 1),
-           public.FIRST_CHANNEL: _conv_layer_numpy(x[..., :1], kernels[:, :, :1], bias, stride, padding),
-           public.AVERAGED: (right - bias) / c_in + bias,
-           public.BIAS_PER_CHANNEL: right + (c_in - 1) * bias,
-           public.KEPT_APART: np.full(right.shape[:3] + (c_in * kernels.shape[3],), np.nan)}
+    out = {"conv2d_layer.bias_missing": right - bias,
+           "conv2d_layer.kernels_flipped": _conv_layer_numpy(x, kernels, bias, stride, padding, flip=True),
+           "conv2d_layer.channels_first": np.moveaxis(right, -1, 1),
+           "conv2d_layer.first_channel_only": _conv_layer_numpy(x[..., :1], kernels[:, :, :1], bias, stride, padding),
+           "conv2d_layer.channels_averaged": (right - bias) / c_in + bias,
+           "conv2d_layer.bias_per_channel": right + (c_in - 1) * bias,
+           "conv2d_layer.channels_kept_apart": np.full(right.shape[:3] + (c_in * kernels.shape[3],), np.nan)}
     if padding == "same":
-        out[public.EXTRA_FIRST_SHORT] = _conv_layer_numpy(x, kernels, bias, stride, padding, split=_extra_first)
+        out["conv2d_layer.extra_padding_first"] = _conv_layer_numpy(x, kernels, bias, stride, padding,
+                                                                    split=_extra_first)
     if stride > 1:
-        out[public.STRIDE_IGNORED] = _conv_layer_numpy(x, kernels, bias, 1, padding)
-    return _possible(out)
+        out["conv2d_layer.stride_ignored"] = _conv_layer_numpy(x, kernels, bias, 1, padding)
+    return out
 
 
 def _pool(x, size, stride, padding, reduce, fill=np.nan, split=same_padding):
@@ -222,64 +218,67 @@ def _pool(x, size, stride, padding, reduce, fill=np.nan, split=same_padding):
         return reduce(windows, axis=(-2, -1))
 
 
-def _pool_mistakes(reduce, zeros_message, x, pool_size=2, stride=None, padding="valid"):
+def _pool_mistakes(name, reduce, x, pool_size=2, stride=None, padding="valid"):
+    """What the classic mistakes of the pooling ``name`` return, by mistake id (None: not possible here)."""
     step = stride or pool_size
     out = {}
     if stride is None:
-        out[public.POOL_STRIDE_ONE] = _pool(x, pool_size, 1, padding, reduce)
+        out[f"{name}.stride_one"] = _pool(x, pool_size, 1, padding, reduce)
     if padding == "same":
-        out[zeros_message] = _pool(x, pool_size, step, padding, reduce, fill=0.0)
-        out[public.EXTRA_FIRST_SHORT] = _pool(x, pool_size, step, padding, reduce, split=_extra_first)
-        out[public.POOL_NOT_PADDED] = _pool(x, pool_size, step, "valid", reduce)
+        out[f"{name}.zero_padding"] = _pool(x, pool_size, step, padding, reduce, fill=0.0)
+        out[f"{name}.extra_padding_first"] = _pool(x, pool_size, step, padding, reduce, split=_extra_first)
+        out[f"{name}.not_padded"] = _pool(x, pool_size, step, "valid", reduce)
     else:
-        out[public.POOL_PADDED] = _pool(x, pool_size, step, "same", reduce)
+        out[f"{name}.padded"] = _pool(x, pool_size, step, "same", reduce)
     if stride is not None and stride != pool_size:
-        out[public.POOL_STRIDE_IGNORED] = _pool(x, pool_size, pool_size, padding, reduce)
-    return _possible(out)
+        out[f"{name}.stride_ignored"] = _pool(x, pool_size, pool_size, padding, reduce)
+    return out
 
 
 def max_pool2d_mistakes(x, pool_size=2, stride=None, padding="valid"):
-    """What the classic mistakes of ``max_pool2d`` return, keyed by their diagnosis."""
-    return _pool_mistakes(np.nanmax, public.MAX_ZEROS, x, pool_size, stride, padding)
+    """What the classic mistakes of ``max_pool2d`` return, by mistake id."""
+    return _pool_mistakes("max_pool2d", np.nanmax, x, pool_size, stride, padding)
 
 
 def avg_pool2d_mistakes(x, pool_size=2, stride=None, padding="valid"):
-    """What the classic mistakes of ``avg_pool2d`` return, keyed by their diagnosis."""
-    return _pool_mistakes(np.nanmean, public.AVG_ZEROS, x, pool_size, stride, padding)
+    """What the classic mistakes of ``avg_pool2d`` return, by mistake id."""
+    return _pool_mistakes("avg_pool2d", np.nanmean, x, pool_size, stride, padding)
 
 
 def dense_mistakes(x, W, b, activation=None):
-    """What the classic mistakes of ``dense`` return, keyed by their diagnosis."""
+    """What the classic mistakes of ``dense`` return, by mistake id."""
     x, W, b = np.asarray(x, float), np.asarray(W, float), np.asarray(b, float)
     act = activation or (lambda z: z)
-    out = {public.NO_BIAS: act(x @ W), public.ACTIVATION_FIRST: act(x @ W) + b}
+    out = {"dense.bias_missing": act(x @ W), "dense.activation_before_bias": act(x @ W) + b}
     if W.shape[0] == W.shape[1]:
-        out[public.TRANSPOSED] = act(x @ W.T + b)
+        out["dense.transposed"] = act(x @ W.T + b)
     if activation is not None:
-        out[public.NO_ACTIVATION] = x @ W + b
+        out["dense.activation_missing"] = x @ W + b
     return out
 
 
 def conv_output_size_mistakes(n, k, stride, padding):
-    """What the classic mistakes of ``conv_output_size`` return, keyed by their diagnosis."""
+    """What the classic mistakes of ``conv_output_size`` return, by mistake id."""
     if padding == "same":
-        return {public.SAME_ROUNDED_DOWN: n // stride, public.SAME_NO_STRIDE: n,
-                public.SAME_SYMMETRIC: (n + 2 * ((k - 1) // 2) - k) // stride + 1}
-    return {public.VALID_ROUNDED_UP: -(-(n - k) // stride) + 1, public.VALID_NO_PLUS_ONE: (n - k) // stride,
-            public.VALID_NO_STRIDE: n - k + 1, public.VALID_IS_SAME: -(-n // stride)}
+        return {"conv_output_size.same_rounded_down": n // stride, "conv_output_size.same_stride_ignored": n,
+                "conv_output_size.same_symmetric_padding": (n + 2 * ((k - 1) // 2) - k) // stride + 1}
+    return {"conv_output_size.valid_rounded_up": -(-(n - k) // stride) + 1,
+            "conv_output_size.valid_plus_one_missing": (n - k) // stride,
+            "conv_output_size.valid_stride_ignored": n - k + 1, "conv_output_size.valid_is_same": -(-n // stride)}
 
 
 def dense_params_mistakes(n_in, n_out):
-    """What the classic mistakes of ``dense_params`` return, keyed by their diagnosis."""
-    return {public.DENSE_NO_BIAS: n_in * n_out, public.DENSE_BIAS_PER_INPUT: n_in * n_out + n_in,
-            public.DENSE_NO_MATRIX: n_in + n_out}
+    """What the classic mistakes of ``dense_params`` return, by mistake id."""
+    return {"dense_params.biases_missing": n_in * n_out, "dense_params.bias_per_input": n_in * n_out + n_in,
+            "dense_params.no_matrix": n_in + n_out}
 
 
 def conv_params_mistakes(kh, kw, c_in, c_out):
-    """What the classic mistakes of ``conv_params`` return, keyed by their diagnosis."""
-    return {public.CONV_NO_BIAS: kh * kw * c_in * c_out, public.CONV_NO_CHANNELS: kh * kw * c_out + c_out,
-            public.CONV_BIAS_PER_CHANNEL: kh * kw * c_in * c_out + c_in,
-            public.CONV_BIAS_PER_SLICE: kh * kw * c_in * c_out + c_in * c_out}
+    """What the classic mistakes of ``conv_params`` return, by mistake id."""
+    return {"conv_params.biases_missing": kh * kw * c_in * c_out,
+            "conv_params.channels_missing": kh * kw * c_out + c_out,
+            "conv_params.bias_per_channel": kh * kw * c_in * c_out + c_in,
+            "conv_params.bias_per_slice": kh * kw * c_in * c_out + c_in * c_out}
 
 
 # ---------------------------------------------------------------- questions

@@ -33,24 +33,25 @@ def _forward(params, x, output_sigmoid=True, hidden_sigmoid=True, biases=True):
     return output_act(a1 @ params["W2"] + (params["b2"] if biases else 0)), a1
 
 
-# --- the classic mistakes, computed for the grader's inputs ---
+# --- the classic mistakes for the grader's inputs, by mistake id (public.MISTAKES has their diagnoses) ---
 
 def mse_mistakes(y_true, y_pred):
     error = np.asarray(y_true, float) - np.asarray(y_pred, float)
-    mistakes = {public.SUMMED: np.sum(error ** 2), public.ROOT: np.sqrt(np.mean(error ** 2)),
-                public.ABSOLUTE: np.mean(np.abs(error)), public.NOT_SQUARED: np.mean(error)}
+    mistakes = {"mse.summed": np.sum(error ** 2), "mse.root": np.sqrt(np.mean(error ** 2)),
+                "mse.absolute": np.mean(np.abs(error)), "mse.not_squared": np.mean(error)}
     if error.ndim > 1:
-        mistakes[public.PER_ROW] = np.mean(np.sum(error ** 2, axis=-1))
+        mistakes["mse.per_row"] = np.mean(np.sum(error ** 2, axis=-1))
     return mistakes
 
 
 def mse_gradient_mistakes(y_true, y_pred):
     y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
     n = y_pred.size
-    mistakes = {public.GRADIENT_SIGN: 2 * (y_true - y_pred) / n, public.GRADIENT_TWO: (y_pred - y_true) / n,
-                public.GRADIENT_N: 2 * (y_pred - y_true)}
+    mistakes = {"mse_gradient.sign_flipped": 2 * (y_true - y_pred) / n,
+                "mse_gradient.factor_two_missing": (y_pred - y_true) / n,
+                "mse_gradient.mean_missing": 2 * (y_pred - y_true)}
     if y_pred.ndim > 1:
-        mistakes[public.GRADIENT_ROWS] = 2 * (y_pred - y_true) / len(y_pred)
+        mistakes["mse_gradient.divided_by_rows"] = 2 * (y_pred - y_true) / len(y_pred)
     return mistakes
 
 
@@ -60,19 +61,20 @@ def cross_entropy_mistakes(y_true, probs, eps=1e-12):
     per_sample = -np.sum(y_true * log_p, axis=-1)
     with np.errstate(all="ignore"):
         fixed_eps = -np.mean(np.sum(y_true * np.log(np.clip(np.asarray(probs, float), 1e-12, 1.0)), axis=-1))
-    return {public.CE_SUMMED: np.sum(per_sample), public.CE_ENTRIES: -np.mean(y_true * log_p),
-            public.CE_EPS: fixed_eps, public.CE_LOG: np.mean(per_sample) / np.log(10)}
+    return {"cross_entropy.summed": np.sum(per_sample), "cross_entropy.all_entries": -np.mean(y_true * log_p),
+            "cross_entropy.eps_ignored": fixed_eps, "cross_entropy.log10": np.mean(per_sample) / np.log(10)}
 
 
 def gradient_descent_step_mistakes(w, b, x, y, learning_rate):
     x, y, w = np.asarray(x, float), np.asarray(y, float), np.asarray(w, float)
     error, m = x @ w + b - y, len(y)
     grad_w, grad_b = 2 * x.T @ error / m, 2 * np.sum(error) / m
-    return {public.STEP_BIAS: (w - learning_rate * grad_w, b),
-            public.STEP_UPHILL: (w + learning_rate * grad_w, b + learning_rate * grad_b),
-            public.STEP_TWO: (w - learning_rate * grad_w / 2, b - learning_rate * grad_b / 2),
-            public.STEP_M: (w - learning_rate * grad_w * m, b - learning_rate * grad_b * m),
-            public.STEP_RATE: (w - grad_w, b - grad_b)}
+    step_w, step_b = learning_rate * grad_w, learning_rate * grad_b
+    return {"gradient_descent_step.bias_not_updated": (w - step_w, b),
+            "gradient_descent_step.uphill": (w + step_w, b + step_b),
+            "gradient_descent_step.factor_two_missing": (w - step_w / 2, b - step_b / 2),
+            "gradient_descent_step.mean_missing": (w - step_w * m, b - step_b * m),
+            "gradient_descent_step.rate_missing": (w - grad_w, b - grad_b)}
 
 
 def _descend(x, y, learning_rate, epochs, after=False, update_bias=True):
@@ -92,14 +94,14 @@ def _descend(x, y, learning_rate, epochs, after=False, update_bias=True):
 
 
 def fit_linear_mistakes(x, y, learning_rate, epochs):
-    return {public.FIT_AFTER: _descend(x, y, learning_rate, epochs, after=True),
-            public.FIT_BIAS: _descend(x, y, learning_rate, epochs, update_bias=False)}
+    return {"fit_linear.loss_after_step": _descend(x, y, learning_rate, epochs, after=True),
+            "fit_linear.bias_frozen": _descend(x, y, learning_rate, epochs, update_bias=False)}
 
 
 def two_layer_forward_mistakes(params, x):
-    return {public.FORWARD_OUTPUT: _forward(params, x, output_sigmoid=False)[0],
-            public.FORWARD_HIDDEN: _forward(params, x, hidden_sigmoid=False)[0],
-            public.FORWARD_BIASES: _forward(params, x, biases=False)[0]}
+    return {"two_layer_forward.output_sigmoid_missing": _forward(params, x, output_sigmoid=False)[0],
+            "two_layer_forward.hidden_sigmoid_missing": _forward(params, x, hidden_sigmoid=False)[0],
+            "two_layer_forward.biases_missing": _forward(params, x, biases=False)[0]}
 
 
 def _backprop(params, x, y, output_derivative=True, derivative_at_z=False):
@@ -120,12 +122,18 @@ def two_layer_gradients_mistakes(params, x, y):
     def scaled(factor):
         return {k: v * factor for k, v in right.items()}
 
-    mistakes = {public.BACKPROP_UPHILL: scaled(-1), public.BACKPROP_TWO: scaled(0.5), public.BACKPROP_N: scaled(n),
-                public.BACKPROP_OUTPUT: _backprop(params, x, y, output_derivative=False),
-                public.BACKPROP_AT_Z: _backprop(params, x, y, derivative_at_z=True)}
+    mistakes = {"two_layer_gradients.uphill": scaled(-1), "two_layer_gradients.factor_two_missing": scaled(0.5),
+                "two_layer_gradients.mean_missing": scaled(n),
+                "two_layer_gradients.output_derivative_missing": _backprop(params, x, y, output_derivative=False),
+                "two_layer_gradients.derivative_at_z": _backprop(params, x, y, derivative_at_z=True)}
     if n != rows:
-        mistakes[public.BACKPROP_ROWS] = scaled(n / rows)
+        mistakes["two_layer_gradients.divided_by_rows"] = scaled(n / rows)
     return mistakes
+
+
+def _diagnosing(formula):
+    """``formula`` giving its outputs by diagnosis (``public.diagnosed``), as ``against_reference`` takes it."""
+    return lambda *args: public.diagnosed(formula(*args))
 
 
 def numerical_gradients(loss, params, h=1e-6):
@@ -174,7 +182,7 @@ def _classifications(rng):
 
 def _judge_cross_entropy(questions, records):
     with public.explain_log_zero():
-        against_reference(questions, records, _ref().cross_entropy, mistakes=cross_entropy_mistakes)
+        against_reference(questions, records, _ref().cross_entropy, mistakes=_diagnosing(cross_entropy_mistakes))
 
 
 def _each_alone(judge):
@@ -194,7 +202,8 @@ def _steps(rng):
 
 def _judge_step(questions, records):
     for args, _, where, got in answered(questions, records, opaque=True):
-        public.expect_step(got, _ref().gradient_descent_step(*args), where, gradient_descent_step_mistakes(*args))
+        public.expect_step(got, _ref().gradient_descent_step(*args), where,
+                           public.diagnosed(gradient_descent_step_mistakes(*args)))
 
 
 def _line_data(rng, m, n):
@@ -214,7 +223,8 @@ def _ask_fit(rng):
 def _judge_fit(questions, records):
     answers = list(answered(questions, records, opaque=True))
     for args, _, where, got in answers[:-1]:
-        public.expect_fit(got, _ref().fit_linear(*args), where, fit_linear_mistakes(*args), rtol=1e-6, atol=1e-8)
+        public.expect_fit(got, _ref().fit_linear(*args), where, public.diagnosed(fit_linear_mistakes(*args)),
+                          rtol=1e-6, atol=1e-8)
     (x, y, _, _), _, where, got = answers[-1]
     w, b, _ = public.expect_tuple(got, where, ("w", "b", "losses"))
     solution = np.linalg.lstsq(np.column_stack([x, np.ones(len(x))]), y, rcond=None)[0]
@@ -273,7 +283,7 @@ def _judge_forward(questions, records):
     for args, _, where, got in answered(questions, records, where=_network_text("two_layer_forward"), opaque=True):
         y_hat, _ = public.expect_tuple(got, where, ("y_hat", "cache"))
         expect_array(y_hat, _ref().two_layer_forward(*args)[0], f"{where}[0] (y_hat)",
-                     mistakes=two_layer_forward_mistakes(*args))
+                     mistakes=public.diagnosed(two_layer_forward_mistakes(*args)))
 
 
 def _mse_of(x, y):
@@ -286,7 +296,7 @@ def _judge_gradients(questions, records):
     ref = _ref()
     for (params, x, y), _, where, got in answered(questions, records, where=_network_text("two_layer_gradients"),
                                                   opaque=True):
-        mistakes = two_layer_gradients_mistakes(params, x, y)
+        mistakes = public.diagnosed(two_layer_gradients_mistakes(params, x, y))
         public.expect_gradients(got, ref.two_layer_gradients(params, x, y), where, mistakes)
         public.expect_gradients(got, numerical_gradients(_mse_of(x, y), params), where, mistakes, rtol=1e-5,
                                 atol=1e-8, what="(expected: the slope measured numerically by central differences)")
@@ -308,10 +318,11 @@ def _judge_xor(questions, records):
 
 CHECKS = {
     "test_mse": Check(lambda rng: calls("mse", _pairs(rng)),
-                      _each_alone(lambda q, r: against_reference(q, r, _ref().mse, mistakes=mse_mistakes))),
+                      _each_alone(lambda q, r: against_reference(q, r, _ref().mse,
+                                                                 mistakes=_diagnosing(mse_mistakes)))),
     "test_mse_gradient": Check(lambda rng: calls("mse_gradient", _pairs(rng)),
                                _each_alone(lambda q, r: against_reference(q, r, _ref().mse_gradient,
-                                                                          mistakes=mse_gradient_mistakes))),
+                                                                          mistakes=_diagnosing(mse_gradient_mistakes)))),
     "test_cross_entropy": Check(lambda rng: calls("cross_entropy", _classifications(rng)),
                                 _each_alone(_judge_cross_entropy)),
     "test_gradient_descent_step": Check(lambda rng: calls("gradient_descent_step", _steps(rng)),

@@ -6,6 +6,7 @@ from autograder.judging.questions import Check
 from autograder.judging.reference import reference
 from course.answering.wire import Function
 from course.checking import CheckFailed, expect_answered
+from course.checks import neurons as public
 
 ACTIVATIONS = [Function("step"), Function("tanh"), Function("affine")]
 GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0], "NOT": [1, 0]}
@@ -26,33 +27,37 @@ def _samples(rng):
 
 
 def weighted_sum_mistakes(x, w, b):
-    """What the classic mistakes return, keyed by their diagnosis."""
+    """What the classic mistakes return, by mistake id (``public.MISTAKES`` has their diagnoses)."""
     products = np.asarray(x, float) * np.asarray(w, float)
-    return {"The bias b is missing.": products.sum(axis=-1),
-            "The bias is added once per input; a neuron adds it once.": np.sum(products + b, axis=-1)}
+    return {"weighted_sum.bias_missing": products.sum(axis=-1),
+            "weighted_sum.bias_per_input": np.sum(products + b, axis=-1)}
 
 
 def neuron_mistakes(x, w, b, activation):
-    z = np.asarray(x, float) @ np.asarray(w, float)
-    return {"The activation was not applied.": z + b,
-            "The activation was applied to the inputs before the weighted sum.":
-                np.asarray(activation(np.asarray(x, float)), float) @ np.asarray(w, float) + b}
+    x, w = np.asarray(x, float), np.asarray(w, float)
+    return {"neuron.activation_missing": x @ w + b,
+            "neuron.activation_on_inputs": np.asarray(activation(x), float) @ w + b}
 
 
 def xor_mistakes(x):
     x = np.asarray(x)
-    return {"That is OR: XOR gives 0 when both inputs are 1.": x.max(axis=1),
-            "That is NAND: XOR gives 0 when both inputs are 0.": 1 - x.min(axis=1),
-            "The output is inverted (XNOR).": 1 - np.abs(x[:, 0] - x[:, 1])}
+    return {"xor.or_gate": x.max(axis=1), "xor.nand_gate": 1 - x.min(axis=1),
+            "xor.inverted": 1 - np.abs(x[:, 0] - x[:, 1])}
 
 
 def layer_mistakes(x, W, b, activation):
     z = np.asarray(x, float) @ np.asarray(W, float)
-    return {"The bias b is missing.": activation(z), "The activation was not applied.": z + b}
+    return {"layer.bias_missing": activation(z), "layer.activation_missing": z + b}
+
+
+def _diagnosing(formula):
+    """``formula`` giving its outputs by diagnosis (``public.diagnosed``), as ``against_reference`` takes it."""
+    return lambda *args: public.diagnosed(formula(*args))
 
 
 def _judge_weighted_sum(questions, records):
-    against_reference(questions, records, _ref().weighted_sum, require_float=False, mistakes=weighted_sum_mistakes)
+    against_reference(questions, records, _ref().weighted_sum, require_float=False,
+                      mistakes=_diagnosing(weighted_sum_mistakes))
 
 
 def _ask_neuron(rng):
@@ -64,7 +69,7 @@ def _ask_neuron(rng):
 
 
 def _judge_neuron(questions, records):
-    against_reference(questions, records, _ref().neuron, require_float=False, mistakes=neuron_mistakes)
+    against_reference(questions, records, _ref().neuron, require_float=False, mistakes=_diagnosing(neuron_mistakes))
 
 
 def _gate(name):
@@ -102,7 +107,7 @@ def _ask_xor(rng):
 
 
 def _judge_xor(questions, records):
-    against_reference(questions, records, _ref().xor, require_float=False, mistakes=xor_mistakes)
+    against_reference(questions, records, _ref().xor, require_float=False, mistakes=_diagnosing(xor_mistakes))
 
 
 def _ask_layer(rng):
@@ -116,7 +121,7 @@ def _ask_layer(rng):
 
 
 def _judge_layer(questions, records):
-    against_reference(questions, records, _ref().layer, require_float=False, mistakes=layer_mistakes)
+    against_reference(questions, records, _ref().layer, require_float=False, mistakes=_diagnosing(layer_mistakes))
 
 
 CHECKS = {

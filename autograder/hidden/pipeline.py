@@ -425,7 +425,7 @@ def _judge_detect_faces(questions, records):
 
 
 def face_to_input_mistakes(image, box, size=48):
-    """What the classic mistakes return, keyed by their diagnosis."""
+    """What the classic mistakes return, by mistake id (``public.MISTAKES`` has their diagnoses)."""
     x, y, w, h = (int(v) for v in box)
     crop = image[y:y + h, x:x + w]
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -433,20 +433,16 @@ def face_to_input_mistakes(image, box, size=48):
     def shrink(face, interpolation=cv2.INTER_AREA):
         return cv2.resize(face, (size, size), interpolation=interpolation)[..., None] / 255.0
 
-    mistakes = {
-        "The face was not equalized: cv2.equalizeHist the gray crop.": shrink(gray),
-        "Resized with the default INTER_LINEAR: shrink with interpolation=cv2.INTER_AREA.":
-            shrink(cv2.equalizeHist(gray), cv2.INTER_LINEAR),
-        "Converted as if the image were RGB: OpenCV images are BGR (cv2.COLOR_BGR2GRAY).":
-            shrink(cv2.equalizeHist(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))),
-        "Equalized after resizing: equalize the crop first, then resize.":
-            cv2.equalizeHist(cv2.resize(gray, (size, size), interpolation=cv2.INTER_AREA))[..., None] / 255.0,
-    }
     swapped = image[x:x + w, y:y + h]
-    if swapped.shape[:2] == (w, h) and swapped.size:
-        mistakes["Cropped image[x:x + w, y:y + h]: rows are y, columns x, so crop image[y:y + h, x:x + w]."] = \
-            shrink(cv2.equalizeHist(cv2.cvtColor(swapped, cv2.COLOR_BGR2GRAY)))
-    return mistakes
+    return {
+        "face_to_input.not_equalized": shrink(gray),
+        "face_to_input.inter_linear": shrink(cv2.equalizeHist(gray), cv2.INTER_LINEAR),
+        "face_to_input.bgr_as_rgb": shrink(cv2.equalizeHist(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))),
+        "face_to_input.equalized_after_resize":
+            cv2.equalizeHist(cv2.resize(gray, (size, size), interpolation=cv2.INTER_AREA))[..., None] / 255.0,
+        "face_to_input.crop_swapped": shrink(cv2.equalizeHist(cv2.cvtColor(swapped, cv2.COLOR_BGR2GRAY)))
+        if swapped.shape[:2] == (w, h) and swapped.size else None,
+    }
 
 
 def _ask_face_to_input(rng):
@@ -478,7 +474,7 @@ def _judge_face_to_input(questions, records):
         where = f"face_to_input(photo, {tuple(int(v) for v in box)}, size={size})"
         public.expect_face_input(got, size, where, spread=False)  # the comparison below is exact
         expect_array(got, _ref().face_to_input(image, box, size), where, rtol=1e-5, atol=1e-5,
-                     mistakes=face_to_input_mistakes(image, box, size))
+                     mistakes=public.diagnosed(face_to_input_mistakes(image, box, size)))
 
 
 CHECKS = {

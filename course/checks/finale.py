@@ -13,8 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from course.checking import CheckFailed, call, describe, expect_answered, learner_facing, passed, respond
+from course.checking import CheckFailed, call, describe, diagnoses, expect_answered, learner_facing, passed, respond
 from course.checks.pipeline import FACES, expect_box_list, require_trained
+from course.checks.pipeline import MISTAKES as PIPELINE_MISTAKES
 from course.digits import iou
 from course.emotions import EMOTIONS, frame_annotated, saved_and_reloaded, tflite_compared
 from course.photos import astronaut, china
@@ -29,8 +30,24 @@ PROBABILITY_TOLERANCE = 1e-3  # read_emotions: the model's own outputs, batched 
 LITE_TOLERANCE = 1e-4  # to_tflite: the .tflite file's probabilities against Keras' (float32, another order of sums)
 
 __all__ = ["emotion_input", "read_emotions", "save_and_reload", "annotate_frame", "to_tflite", "expect_emotion_input",
-           "expect_emotions", "expect_annotated"]
+           "expect_emotions", "expect_annotated", "MISTAKES", "diagnosed"]
 DRAWN, NEAR, ALONG, AT_MOST = 60, 8, 0.6, 0.3  # annotate_frame: a drawn pixel, how near a box, how much of it
+
+# The diagnosis of each classic mistake, by id "<function>.<what>" (the hidden checks and the catalogue name them);
+# emotion_input shares two with face_to_input.
+MISTAKES = {
+    "emotion_input.scaled_to_unit":
+        "Scaled to [0, 1] (x / 255): the model was trained on (x / 255 - 0.5) * 2, in [-1, 1].",
+    "emotion_input.bgr_as_rgb": PIPELINE_MISTAKES["face_to_input.bgr_as_rgb"],
+    "emotion_input.equalized": "Equalized, as face_to_input does: this model was trained without equalization.",
+    "emotion_input.not_shifted": "Scaled x / 127.5 without subtracting: (x / 255 - 0.5) * 2 is x / 127.5 - 1.",
+    "emotion_input.crop_swapped": PIPELINE_MISTAKES["face_to_input.crop_swapped"],
+}
+
+
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
 
 
 # --- emotion_input ---------------------------------------------------------------------

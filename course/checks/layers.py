@@ -9,6 +9,7 @@ from course.checking import (
     CheckFailed,
     call,
     describe,
+    diagnoses,
     expect_array,
     learner_facing,
     passed,
@@ -35,68 +36,88 @@ OPPOSITE = {"top_sobel": "bottom_sobel", "bottom_sobel": "top_sobel",
             "left_sobel": "right_sobel", "right_sobel": "left_sobel"}
 
 # ---------------------------------------------------------------- the diagnoses of known mistakes
+# By mistake id "<function>.<what>": the hand cases below, the hidden checks and the catalogue name them.
 
-NO_BIAS = "The bias b is missing."
-ACTIVATION_FIRST = "The activation was applied before adding the bias; add b first, then apply it."
-TRANSPOSED = "W is used transposed: Keras stores the kernel as (n_in, n_out), so compute x @ W."
-NO_ACTIVATION = "The activation was not applied."
+_STRIDE_IGNORED = "The stride was ignored: move the window `stride` pixels at a time."
+_EXTRA_FIRST_SHORT = "The odd padding row/column went to the top/left; TensorFlow puts it at the bottom/right."
+_POOL_STRIDE_ONE = ("The stride defaulted to 1: stride=None means stride = pool_size, so that the windows do not "
+                    "overlap.")
+_POOL_NOT_PADDED = ("That is the 'valid' result: with padding='same', the windows reach over the edge (ceil(n / "
+                    "stride) of them).")
+_POOL_PADDED = ("That is the 'same' result: 'valid' drops the cells that do not fill a whole window (floor((n - k) / "
+                "stride) + 1 windows).")
+_POOL_STRIDE_IGNORED = "The stride was ignored: the windows move `stride` cells at a time."
+MISTAKES = {
+    "dense.bias_missing": "The bias b is missing.",
+    "dense.activation_before_bias": "The activation was applied before adding the bias; add b first, then apply it.",
+    "dense.transposed": "W is used transposed: Keras stores the kernel as (n_in, n_out), so compute x @ W.",
+    "dense.activation_missing": "The activation was not applied.",
+    "dense_params.biases_missing": "The biases are missing: each of the n_out neurons has one bias.",
+    "dense_params.bias_per_input": "One bias per input; a bias belongs to each neuron (output).",
+    "dense_params.no_matrix": "The weights form a matrix: each of the n_in inputs connects to each of the n_out "
+        "neurons.",
+    "conv_output_size.same_rounded_down": "Rounded down: 'same' keeps a window for every stride-th position, including "
+        "a last partial one, so the size is ceil(n / stride).",
+    "conv_output_size.same_stride_ignored": "The stride was ignored: 'same' gives ceil(n / stride), which is n only "
+        "for stride 1.",
+    "conv_output_size.same_symmetric_padding": "That formula assumes symmetric padding (k - 1) // 2 on both sides, "
+        "which is wrong for even kernels; TensorFlow's 'same' size is simply ceil(n / stride).",
+    "conv_output_size.valid_rounded_up": "Rounded up: 'valid' only keeps windows that fit entirely inside, so round "
+        "down: floor((n - k) / stride) + 1.",
+    "conv_output_size.valid_plus_one_missing": "The + 1 is missing: the first window sits at position 0.",
+    "conv_output_size.valid_stride_ignored":
+        "The stride was ignored: with stride s the window moves s cells at a time.",
+    "conv_output_size.valid_is_same": "That is the 'same' size; 'valid' uses no padding.",
+    "conv2d.kernel_flipped": "The kernel is flipped: that is the mathematical convolution (scipy.signal.convolve2d). A "
+        "CNN computes the cross-correlation: multiply each pixel by the kernel entry at the same position, no flip.",
+    "conv2d.padding_ignores_stride": "The padding ignores the stride: the total is max((out - 1) * stride + k - n, 0) "
+        "with out = ceil(n / stride), not k - 1.",
+    "conv2d.extra_padding_first": "The odd padding row/column went to the top/left; TensorFlow puts it at the "
+        "bottom/right (before = total // 2, after = total - before).",
+    "conv2d.not_padded": "That is the 'valid' result: with padding='same', pad the image with zeros first.",
+    "conv2d.padded": "That is the 'same' result: 'valid' adds no padding, so the output shrinks.",
+    "conv2d.zeros_like_image": "The output has the image's shape, but 'valid' makes it smaller: make it "
+        "np.zeros((out_h, out_w)) with conv_output_size, not np.zeros_like(image).",
+    "conv2d.stride_ignored": _STRIDE_IGNORED,
+    "conv2d_layer.bias_missing": "The bias is missing: add bias[f] to every value of feature map f.",
+    "conv2d_layer.kernels_flipped": "The kernels are flipped: that is the mathematical convolution; a CNN uses the "
+        "kernel as is.",
+    "conv2d_layer.channels_first": "The output is channels-first (m, c_out, H', W'); Keras is channels-last (m, H', "
+        "W', c_out): stack the feature maps along the last axis.",
+    "conv2d_layer.first_channel_only": "Only the first input channel was used: each filter sums its responses over all "
+        "input channels.",
+    "conv2d_layer.channels_averaged": "The input channels were averaged; a filter adds up its responses over the input "
+        "channels.",
+    "conv2d_layer.bias_per_channel": "The bias was added once per input channel; each filter adds its bias once.",
+    "conv2d_layer.channels_kept_apart": "Each filter's responses per input channel were kept apart (c_in * c_out "
+        "maps); add them up over the input channels instead.",
+    "conv2d_layer.extra_padding_first": _EXTRA_FIRST_SHORT,
+    "conv2d_layer.stride_ignored": _STRIDE_IGNORED,
+    "conv_params.biases_missing": "The biases are missing: each filter (output channel) has one bias.",
+    "conv_params.channels_missing": "The input channels are missing: each filter has one kh × kw kernel per input "
+        "channel.",
+    "conv_params.bias_per_channel": "One bias per input channel; a bias belongs to each filter (output channel).",
+    "conv_params.bias_per_slice": "One bias per kernel slice; each filter has a single bias.",
+    "max_pool2d.stride_one": _POOL_STRIDE_ONE,
+    "max_pool2d.zero_padding": "The padding cells were zeros that took part in the max: where a window at the edge "
+        "holds only negative values, the max became 0. Padding cells must not count (pad with -np.inf).",
+    "max_pool2d.extra_padding_first": _EXTRA_FIRST_SHORT,
+    "max_pool2d.not_padded": _POOL_NOT_PADDED,
+    "max_pool2d.padded": _POOL_PADDED,
+    "max_pool2d.stride_ignored": _POOL_STRIDE_IGNORED,
+    "avg_pool2d.stride_one": _POOL_STRIDE_ONE,
+    "avg_pool2d.zero_padding": "The padding zeros were counted in the average: Keras divides each window's sum by the "
+        "number of real (not padded) cells in it.",
+    "avg_pool2d.extra_padding_first": _EXTRA_FIRST_SHORT,
+    "avg_pool2d.not_padded": _POOL_NOT_PADDED,
+    "avg_pool2d.padded": _POOL_PADDED,
+    "avg_pool2d.stride_ignored": _POOL_STRIDE_IGNORED,
+}
 
-DENSE_NO_BIAS = "The biases are missing: each of the n_out neurons has one bias."
-DENSE_BIAS_PER_INPUT = "One bias per input; a bias belongs to each neuron (output)."
-DENSE_NO_MATRIX = ("The weights form a matrix: each of the n_in inputs connects to each of the n_out "
-                   "neurons.")
 
-SAME_ROUNDED_DOWN = ("Rounded down: 'same' keeps a window for every stride-th position, including a last "
-                     "partial one, so the size is ceil(n / stride).")
-SAME_NO_STRIDE = "The stride was ignored: 'same' gives ceil(n / stride), which is n only for stride 1."
-SAME_SYMMETRIC = ("That formula assumes symmetric padding (k - 1) // 2 on both sides, which is wrong for "
-                  "even kernels; TensorFlow's 'same' size is simply ceil(n / stride).")
-VALID_ROUNDED_UP = ("Rounded up: 'valid' only keeps windows that fit entirely inside, so round down: "
-                    "floor((n - k) / stride) + 1.")
-VALID_NO_PLUS_ONE = "The + 1 is missing: the first window sits at position 0."
-VALID_NO_STRIDE = "The stride was ignored: with stride s the window moves s cells at a time."
-VALID_IS_SAME = "That is the 'same' size; 'valid' uses no padding."
-
-FLIPPED = ("The kernel is flipped: that is the mathematical convolution (scipy.signal.convolve2d). "
-           "A CNN computes the cross-correlation: multiply each pixel by the kernel entry at the "
-           "same position, no flip.")
-PADDING_NO_STRIDE = ("The padding ignores the stride: the total is max((out - 1) * stride + k - n, 0) with "
-                     "out = ceil(n / stride), not k - 1.")
-EXTRA_FIRST = ("The odd padding row/column went to the top/left; TensorFlow puts it at the "
-               "bottom/right (before = total // 2, after = total - before).")
-NOT_PADDED = "That is the 'valid' result: with padding='same', pad the image with zeros first."
-PADDED = "That is the 'same' result: 'valid' adds no padding, so the output shrinks."
-ZEROS_LIKE = ("The output has the image's shape, but 'valid' makes it smaller: make it "
-              "np.zeros((out_h, out_w)) with conv_output_size, not np.zeros_like(image).")
-STRIDE_IGNORED = "The stride was ignored: move the window `stride` pixels at a time."
-
-LAYER_NO_BIAS = "The bias is missing: add bias[f] to every value of feature map f."
-LAYER_FLIPPED = "The kernels are flipped: that is the mathematical convolution; a CNN uses the kernel as is."
-CHANNELS_FIRST = ("The output is channels-first (m, c_out, H', W'); Keras is channels-last (m, H', W', c_out): "
-                  "stack the feature maps along the last axis.")
-FIRST_CHANNEL = "Only the first input channel was used: each filter sums its responses over all input channels."
-AVERAGED = "The input channels were averaged; a filter adds up its responses over the input channels."
-BIAS_PER_CHANNEL = "The bias was added once per input channel; each filter adds its bias once."
-KEPT_APART = ("Each filter's responses per input channel were kept apart (c_in * c_out maps); add them "
-              "up over the input channels instead.")
-EXTRA_FIRST_SHORT = "The odd padding row/column went to the top/left; TensorFlow puts it at the bottom/right."
-
-CONV_NO_BIAS = "The biases are missing: each filter (output channel) has one bias."
-CONV_NO_CHANNELS = "The input channels are missing: each filter has one kh × kw kernel per input channel."
-CONV_BIAS_PER_CHANNEL = "One bias per input channel; a bias belongs to each filter (output channel)."
-CONV_BIAS_PER_SLICE = "One bias per kernel slice; each filter has a single bias."
-
-POOL_STRIDE_ONE = ("The stride defaulted to 1: stride=None means stride = pool_size, so that the windows "
-                   "do not overlap.")
-MAX_ZEROS = ("The padding cells were zeros that took part in the max: where a window at the edge holds only "
-             "negative values, the max became 0. Padding cells must not count (pad with -np.inf).")
-AVG_ZEROS = ("The padding zeros were counted in the average: Keras divides each window's sum by the number "
-             "of real (not padded) cells in it.")
-POOL_NOT_PADDED = ("That is the 'valid' result: with padding='same', the windows reach over the edge "
-                   "(ceil(n / stride) of them).")
-POOL_PADDED = ("That is the 'same' result: 'valid' drops the cells that do not fill a whole window "
-               "(floor((n - k) / stride) + 1 windows).")
-POOL_STRIDE_IGNORED = "The stride was ignored: the windows move `stride` cells at a time."
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
 
 
 # ---------------------------------------------------------------- comparing outputs
@@ -137,15 +158,16 @@ def _describe(value):
 
 
 def _expect_cases(fn, name, cases):
-    """``(args, kwargs, expected, mistakes)``: call ``fn`` and compare with the literal expected output."""
+    """``(args, kwargs, expected, mistakes)``: call ``fn`` and compare with the literal expected output
+    (``mistakes``: {mistake id: its output})."""
     for args, kwargs, expected, mistakes in cases:
         got = call(fn, *args, name=name, **kwargs)
-        expect_output(got, expected, signature(name, args, kwargs), mistakes=mistakes)
+        expect_output(got, expected, signature(name, args, kwargs), mistakes=diagnosed(mistakes))
 
 
 def _expect_counts(fn, name, cases):
     for args, expected, mistakes in cases:
-        expect_count(call(fn, *args, name=name), expected, signature(name, args), mistakes)
+        expect_count(call(fn, *args, name=name), expected, signature(name, args), diagnosed(mistakes))
 
 
 # ---------------------------------------------------------------- public checks
@@ -158,31 +180,40 @@ def dense(dense):
     relu = lambda z: np.maximum(z, 0)  # noqa: E731
     _expect_cases(dense, "dense", [
         ((x, W2, b2), {}, [[7.5, 9.5], [1.0, -0.5]],
-         {NO_BIAS: [[7.0, 10.0], [0.5, 0.0]], TRANSPOSED: [[5.5, 10.5], [0.5, -1.5]]}),
-        ((x, W3, b3), {}, [[2.0, 3.0, 1.5], [-0.75, 0.0, 2.0]], {NO_BIAS: [[2.0, 4.0, 1.0], [-0.75, 1.0, 1.5]]}),
+         {"dense.bias_missing": [[7.0, 10.0], [0.5, 0.0]], "dense.transposed": [[5.5, 10.5], [0.5, -1.5]]}),
+        ((x, W3, b3), {}, [[2.0, 3.0, 1.5], [-0.75, 0.0, 2.0]],
+         {"dense.bias_missing": [[2.0, 4.0, 1.0], [-0.75, 1.0, 1.5]]}),
         ((x, W3, b3), {"activation": relu}, [[2.0, 3.0, 1.5], [0.0, 0.0, 2.0]],
-         {NO_BIAS: [[2.0, 4.0, 1.0], [0.0, 1.0, 1.5]], NO_ACTIVATION: [[2.0, 3.0, 1.5], [-0.75, 0.0, 2.0]]})])
+         {"dense.bias_missing": [[2.0, 4.0, 1.0], [0.0, 1.0, 1.5]],
+          "dense.activation_missing": [[2.0, 3.0, 1.5], [-0.75, 0.0, 2.0]]})])
     passed("dense")
 
 
 @learner_facing
 def dense_params(dense_params):
     _expect_counts(dense_params, "dense_params", [
-        ((3, 2), 8, {DENSE_NO_BIAS: 6, DENSE_BIAS_PER_INPUT: 9, DENSE_NO_MATRIX: 5}),
-        ((784, 128), 100_480, {DENSE_NO_BIAS: 100_352, DENSE_BIAS_PER_INPUT: 101_136, DENSE_NO_MATRIX: 912}),
-        ((128, 10), 1290, {DENSE_NO_BIAS: 1280, DENSE_BIAS_PER_INPUT: 1408, DENSE_NO_MATRIX: 138})])
+        ((3, 2), 8, {"dense_params.biases_missing": 6, "dense_params.bias_per_input": 9, "dense_params.no_matrix": 5}),
+        ((784, 128), 100_480, {"dense_params.biases_missing": 100_352, "dense_params.bias_per_input": 101_136,
+                               "dense_params.no_matrix": 912}),
+        ((128, 10), 1290, {"dense_params.biases_missing": 1280, "dense_params.bias_per_input": 1408,
+                           "dense_params.no_matrix": 138})])
     passed("dense_params")
 
 
 @learner_facing
 def conv_output_size(conv_output_size):
     _expect_counts(conv_output_size, "conv_output_size", [
-        ((28, 3, 1, "valid"), 26, {VALID_NO_PLUS_ONE: 25, VALID_IS_SAME: 28}),
+        ((28, 3, 1, "valid"), 26,
+         {"conv_output_size.valid_plus_one_missing": 25, "conv_output_size.valid_is_same": 28}),
         ((28, 3, 1, "same"), 28, {}),
-        ((7, 3, 2, "valid"), 3, {VALID_NO_PLUS_ONE: 2, VALID_NO_STRIDE: 5, VALID_IS_SAME: 4}),
-        ((6, 3, 2, "valid"), 2, {VALID_ROUNDED_UP: 3, VALID_NO_PLUS_ONE: 1, VALID_NO_STRIDE: 4}),
-        ((7, 3, 2, "same"), 4, {SAME_ROUNDED_DOWN: 3, SAME_NO_STRIDE: 7}),
-        ((28, 2, 1, "same"), 28, {SAME_SYMMETRIC: 27})])
+        ((7, 3, 2, "valid"), 3,
+         {"conv_output_size.valid_plus_one_missing": 2, "conv_output_size.valid_stride_ignored": 5,
+          "conv_output_size.valid_is_same": 4}),
+        ((6, 3, 2, "valid"), 2,
+         {"conv_output_size.valid_rounded_up": 3, "conv_output_size.valid_plus_one_missing": 1,
+          "conv_output_size.valid_stride_ignored": 4}),
+        ((7, 3, 2, "same"), 4, {"conv_output_size.same_rounded_down": 3, "conv_output_size.same_stride_ignored": 7}),
+        ((28, 2, 1, "same"), 28, {"conv_output_size.same_symmetric_padding": 27})])
     passed("conv_output_size")
 
 
@@ -197,21 +228,22 @@ def conv2d(conv2d):
     same_4 = [[4, 1, 6, 3], [4, -2, 0, 0], [4, 11, 5, 1], [3, 2, 5, 2]]
     _expect_cases(conv2d, "conv2d", [
         ((IMAGE_4, kernel_2), {}, [[4, 1, 6], [4, -2, 0], [4, 11, 5]],
-         {FLIPPED: [[8, 1, 2], [-2, 8, 10], [6, -1, -1]], PADDED: same_4, ZEROS_LIKE: np.full((4, 4), np.nan)}),
+         {"conv2d.kernel_flipped": [[8, 1, 2], [-2, 8, 10], [6, -1, -1]], "conv2d.padded": same_4,
+          "conv2d.zeros_like_image": np.full((4, 4), np.nan)}),
         ((IMAGE_4, kernel_2), {"padding": "same"}, same_4,
-         {FLIPPED: [[8, 1, 2, -3], [-2, 8, 10, 2], [6, -1, -1, 3], [-3, 0, -1, -2]],
-          EXTRA_FIRST: [[-1, -2, 0, -3], [-2, 4, 1, 6], [8, 4, -2, 0], [-3, 4, 11, 5]],
-          NOT_PADDED: [[4, 1, 6], [4, -2, 0], [4, 11, 5]]}),
+         {"conv2d.kernel_flipped": [[8, 1, 2, -3], [-2, 8, 10, 2], [6, -1, -1, 3], [-3, 0, -1, -2]],
+          "conv2d.extra_padding_first": [[-1, -2, 0, -3], [-2, 4, 1, 6], [8, 4, -2, 0], [-3, 4, 11, 5]],
+          "conv2d.not_padded": [[4, 1, 6], [4, -2, 0], [4, 11, 5]]}),
         ((IMAGE_6, sobel), {"stride": 2}, [[1, 0], [1, -2]],
-         {FLIPPED: [[-1, 0], [-1, 2]], PADDED: [[1, 0, 4], [1, -2, 6], [0, -5, 6]],
-          ZEROS_LIKE: np.full((6, 6), np.nan),
-          STRIDE_IGNORED: [[1, 6, 0, -2], [-3, -1, 3, 2], [1, -8, -2, 5], [2, -2, -8, 3]]}),
+         {"conv2d.kernel_flipped": [[-1, 0], [-1, 2]], "conv2d.padded": [[1, 0, 4], [1, -2, 6], [0, -5, 6]],
+          "conv2d.zeros_like_image": np.full((6, 6), np.nan),
+          "conv2d.stride_ignored": [[1, 6, 0, -2], [-3, -1, 3, 2], [1, -8, -2, 5], [2, -2, -8, 3]]}),
         ((IMAGE_6, sobel), {"stride": 2, "padding": "same"}, [[1, 0, 4], [1, -2, 6], [0, -5, 6]],
-         {FLIPPED: [[-1, 0, -4], [-1, 2, -6], [0, 5, -6]],
-          PADDING_NO_STRIDE: [[-4, 0, 0], [-6, -1, 2], [-5, -2, 3]],
-          NOT_PADDED: [[1, 0], [1, -2]],
-          STRIDE_IGNORED: [[-4, 5, 0, 0, 0, 2], [-9, 1, 6, 0, -2, 4], [-6, -3, -1, 3, 2, 3],
-                           [-3, 1, -8, -2, 5, 6], [-5, 2, -2, -8, 3, 10], [-4, 0, 0, -5, 2, 6]]})])
+         {"conv2d.kernel_flipped": [[-1, 0, -4], [-1, 2, -6], [0, 5, -6]],
+          "conv2d.padding_ignores_stride": [[-4, 0, 0], [-6, -1, 2], [-5, -2, 3]],
+          "conv2d.not_padded": [[1, 0], [1, -2]],
+          "conv2d.stride_ignored": [[-4, 5, 0, 0, 0, 2], [-9, 1, 6, 0, -2, 4], [-6, -3, -1, 3, 2, 3],
+                                    [-3, 1, -8, -2, 5, 6], [-5, 2, -2, -8, 3, 10], [-4, 0, 0, -5, 2, 6]]})])
     passed("conv2d")
 
 
@@ -277,35 +309,37 @@ def conv2d_layer(conv2d_layer):
     apart = np.full((1, 2, 2, 4), np.nan)
     _expect_cases(conv2d_layer, "conv2d_layer", [
         ((x, kernels, bias), {}, [[[[4.5, -3], [5.5, -3]], [[7.5, -3], [8.5, -3]]]],
-         {LAYER_NO_BIAS: [[[[4, -2], [5, -2]], [[7, -2], [8, -2]]]],
-          LAYER_FLIPPED: [[[[8.5, 1], [9.5, 1]], [[11.5, 1], [12.5, 1]]]],
-          CHANNELS_FIRST: [[[[4.5, 5.5], [7.5, 8.5]], [[-3, -3], [-3, -3]]]],
-          FIRST_CHANNEL: [[[[4.5, -1], [4.5, -1]], [[4.5, -1], [4.5, -1]]]],
-          AVERAGED: [[[[2.5, -2], [3, -2]], [[4, -2], [4.5, -2]]]],
-          BIAS_PER_CHANNEL: [[[[5, -4], [6, -4]], [[8, -4], [9, -4]]]],
-          KEPT_APART: apart}),
+         {"conv2d_layer.bias_missing": [[[[4, -2], [5, -2]], [[7, -2], [8, -2]]]],
+          "conv2d_layer.kernels_flipped": [[[[8.5, 1], [9.5, 1]], [[11.5, 1], [12.5, 1]]]],
+          "conv2d_layer.channels_first": [[[[4.5, 5.5], [7.5, 8.5]], [[-3, -3], [-3, -3]]]],
+          "conv2d_layer.first_channel_only": [[[[4.5, -1], [4.5, -1]], [[4.5, -1], [4.5, -1]]]],
+          "conv2d_layer.channels_averaged": [[[[2.5, -2], [3, -2]], [[4, -2], [4.5, -2]]]],
+          "conv2d_layer.bias_per_channel": [[[[5, -4], [6, -4]], [[8, -4], [9, -4]]]],
+          "conv2d_layer.channels_kept_apart": apart}),
         ((x, kernels, bias), {"stride": 2, "padding": "same"}, [[[[4.5, -3], [4.5, -6]], [[8.5, 6], [9.5, -1]]]],
-         {LAYER_NO_BIAS: [[[[4, -2], [4, -5]], [[8, 7], [9, 0]]]],
-          LAYER_FLIPPED: [[[[8.5, 1], [2.5, 4]], [[2.5, -8], [1.5, -1]]]],
-          CHANNELS_FIRST: [[[[4.5, 4.5], [8.5, 9.5]], [[-3, -6], [6, -1]]]],
-          FIRST_CHANNEL: [[[[4.5, -1], [2.5, -1]], [[2.5, -1], [1.5, -1]]]],
-          AVERAGED: [[[[2.5, -2], [2.5, -3.5]], [[4.5, 2.5], [5, -1]]]],
-          BIAS_PER_CHANNEL: [[[[5, -4], [5, -7]], [[9, 5], [10, -2]]]],
-          KEPT_APART: apart,
-          EXTRA_FIRST_SHORT: [[[[1.5, -1], [2.5, -2]], [[2.5, 2], [8.5, -3]]]],
-          STRIDE_IGNORED: [[[[4.5, -3], [5.5, -3], [4.5, -6]], [[7.5, -3], [8.5, -3], [7.5, -9]],
-                            [[8.5, 6], [9.5, 7], [9.5, -1]]]]})])
+         {"conv2d_layer.bias_missing": [[[[4, -2], [4, -5]], [[8, 7], [9, 0]]]],
+          "conv2d_layer.kernels_flipped": [[[[8.5, 1], [2.5, 4]], [[2.5, -8], [1.5, -1]]]],
+          "conv2d_layer.channels_first": [[[[4.5, 4.5], [8.5, 9.5]], [[-3, -6], [6, -1]]]],
+          "conv2d_layer.first_channel_only": [[[[4.5, -1], [2.5, -1]], [[2.5, -1], [1.5, -1]]]],
+          "conv2d_layer.channels_averaged": [[[[2.5, -2], [2.5, -3.5]], [[4.5, 2.5], [5, -1]]]],
+          "conv2d_layer.bias_per_channel": [[[[5, -4], [5, -7]], [[9, 5], [10, -2]]]],
+          "conv2d_layer.channels_kept_apart": apart,
+          "conv2d_layer.extra_padding_first": [[[[1.5, -1], [2.5, -2]], [[2.5, 2], [8.5, -3]]]],
+          "conv2d_layer.stride_ignored": [[[[4.5, -3], [5.5, -3], [4.5, -6]], [[7.5, -3], [8.5, -3], [7.5, -9]],
+                                           [[8.5, 6], [9.5, 7], [9.5, -1]]]]})])
     passed("conv2d_layer")
 
 
 @learner_facing
 def conv_params(conv_params):
     _expect_counts(conv_params, "conv_params", [
-        ((3, 3, 1, 16), 160, {CONV_NO_BIAS: 144, CONV_BIAS_PER_CHANNEL: 145}),
-        ((3, 3, 16, 32), 4640, {CONV_NO_BIAS: 4608, CONV_NO_CHANNELS: 320, CONV_BIAS_PER_CHANNEL: 4624,
-                                CONV_BIAS_PER_SLICE: 5120}),
-        ((5, 3, 2, 4), 124, {CONV_NO_BIAS: 120, CONV_NO_CHANNELS: 64, CONV_BIAS_PER_CHANNEL: 122,
-                             CONV_BIAS_PER_SLICE: 128})])
+        ((3, 3, 1, 16), 160, {"conv_params.biases_missing": 144, "conv_params.bias_per_channel": 145}),
+        ((3, 3, 16, 32), 4640,
+         {"conv_params.biases_missing": 4608, "conv_params.channels_missing": 320, "conv_params.bias_per_channel": 4624,
+          "conv_params.bias_per_slice": 5120}),
+        ((5, 3, 2, 4), 124,
+         {"conv_params.biases_missing": 120, "conv_params.channels_missing": 64, "conv_params.bias_per_channel": 122,
+          "conv_params.bias_per_slice": 128})])
     passed("conv_params")
 
 
@@ -325,30 +359,31 @@ def _pool_check(pool, name, expected_and_mistakes):
 def max_pool2d(max_pool2d):
     _pool_check(max_pool2d, "max_pool2d", [
         ([[[[5], [7]], [[13], [15]]]],
-         {POOL_STRIDE_ONE: [[[[5], [6], [7]], [[9], [10], [11]], [[13], [14], [15]]]]}),
+         {"max_pool2d.stride_one": [[[[5], [6], [7]], [[9], [10], [11]], [[13], [14], [15]]]]}),
         ([[[[5, -1], [6, -3]], [[8, -7], [9, -9]]]],
-         {POOL_STRIDE_ONE: [[[[5, -1], [6, -2], [6, -3]], [[8, -4], [9, -5], [9, -6]], [[8, -7], [9, -8], [9, -9]]]],
-          MAX_ZEROS: [[[[5, -1], [6, 0]], [[8, 0], [9, 0]]]],
-          EXTRA_FIRST_SHORT: [[[[1, -1], [3, -2]], [[7, -4], [9, -5]]]],
-          POOL_NOT_PADDED: [[[[5, -1]]]]}),
+         {"max_pool2d.stride_one": [[[[5, -1], [6, -2], [6, -3]], [[8, -4], [9, -5], [9, -6]],
+                                     [[8, -7], [9, -8], [9, -9]]]],
+          "max_pool2d.zero_padding": [[[[5, -1], [6, 0]], [[8, 0], [9, 0]]]],
+          "max_pool2d.extra_padding_first": [[[[1, -1], [3, -2]], [[7, -4], [9, -5]]]],
+          "max_pool2d.not_padded": [[[[5, -1]]]]}),
         ([[[[10], [11]], [[14], [15]]]],
-         {POOL_PADDED: [[[[5], [6], [7], [7]], [[9], [10], [11], [11]], [[13], [14], [15], [15]],
-                         [[13], [14], [15], [15]]]],
-          POOL_STRIDE_IGNORED: [[[[10]]]]})])
+         {"max_pool2d.padded": [[[[5], [6], [7], [7]], [[9], [10], [11], [11]], [[13], [14], [15], [15]],
+                                 [[13], [14], [15], [15]]]],
+          "max_pool2d.stride_ignored": [[[[10]]]]})])
 
 
 @learner_facing
 def avg_pool2d(avg_pool2d):
     _pool_check(avg_pool2d, "avg_pool2d", [
         ([[[[2.5], [4.5]], [[10.5], [12.5]]]],
-         {POOL_STRIDE_ONE: [[[[2.5], [3.5], [4.5]], [[6.5], [7.5], [8.5]], [[10.5], [11.5], [12.5]]]]}),
+         {"avg_pool2d.stride_one": [[[[2.5], [3.5], [4.5]], [[6.5], [7.5], [8.5]], [[10.5], [11.5], [12.5]]]]}),
         ([[[[3, -3], [4.5, -4.5]], [[7.5, -7.5], [9, -9]]]],
-         {POOL_STRIDE_ONE: [[[[3, -3], [4, -4], [4.5, -4.5]], [[6, -6], [7, -7], [7.5, -7.5]],
-                             [[7.5, -7.5], [8.5, -8.5], [9, -9]]]],
-          AVG_ZEROS: [[[[3, -3], [2.25, -2.25]], [[3.75, -3.75], [2.25, -2.25]]]],
-          EXTRA_FIRST_SHORT: [[[[1, -1], [2.5, -2.5]], [[5.5, -5.5], [7, -7]]]],
-          POOL_NOT_PADDED: [[[[3, -3]]]]}),
+         {"avg_pool2d.stride_one": [[[[3, -3], [4, -4], [4.5, -4.5]], [[6, -6], [7, -7], [7.5, -7.5]],
+                                     [[7.5, -7.5], [8.5, -8.5], [9, -9]]]],
+          "avg_pool2d.zero_padding": [[[[3, -3], [2.25, -2.25]], [[3.75, -3.75], [2.25, -2.25]]]],
+          "avg_pool2d.extra_padding_first": [[[[1, -1], [2.5, -2.5]], [[5.5, -5.5], [7, -7]]]],
+          "avg_pool2d.not_padded": [[[[3, -3]]]]}),
         ([[[[5], [6]], [[9], [10]]]],
-         {POOL_PADDED: [[[[2.5], [3], [4], [4.5]], [[4.5], [5], [6], [6.5]], [[8.5], [9], [10], [10.5]],
-                         [[10.5], [11], [12], [12.5]]]],
-          POOL_STRIDE_IGNORED: [[[[5]]]]})])
+         {"avg_pool2d.padded": [[[[2.5], [3], [4], [4.5]], [[4.5], [5], [6], [6.5]], [[8.5], [9], [10], [10.5]],
+                                 [[10.5], [11], [12], [12.5]]]],
+          "avg_pool2d.stride_ignored": [[[[5]]]]})])

@@ -9,44 +9,57 @@ import contextlib
 
 import numpy as np
 
-from course.checking import CheckFailed, call, describe, expect_array, expect_equal, learner_facing, passed
+from course.checking import CheckFailed, call, describe, diagnoses, expect_array, expect_equal, learner_facing, passed
 
 KEYS = ("W1", "b1", "W2", "b2")
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
 LOG_ZERO = ("probs holds a 0 here and log(0) = -inf (and 0 · log 0 = nan): clip probs to [eps, 1] "
             "with np.clip before taking the log.")
-SUMMED = "The squared errors are summed, not averaged: divide by n (np.mean does it)."
-ROOT = "That is the root of the MSE: the cost is the mean of the squares, with no square root."
-ABSOLUTE = "That is the mean absolute error: square each difference instead of taking abs."
-NOT_SQUARED = "The differences are not squared, so positive and negative errors cancel."
-PER_ROW = ("Each row is summed and the rows averaged; the slide's n counts every element: average over "
-           "all of them.")
-GRADIENT_SIGN = "The sign is flipped: d/dŷ (y - ŷ)^2 = -2 (y - ŷ) = 2 (ŷ - y)."
-GRADIENT_TWO = "The factor 2 from the square is missing."
-GRADIENT_N = "The 1/n of the mean is missing: each element's share of the mean is 1/n."
-GRADIENT_ROWS = "Divided by the number of rows; n counts every element of y_pred (y_pred.size)."
-CE_SUMMED = "The losses of the samples are summed; average them over the samples (the rows)."
-CE_ENTRIES = "Averaged over all m × k entries; sum over the classes first, then average over the samples."
-CE_EPS = "The eps argument is ignored: clip with the eps you are given."
-CE_LOG = "The log is not the natural one: use np.log."
-STEP_BIAS = "The bias is not updated: b must take a step too."
-STEP_UPHILL = "The step goes uphill: subtract learning_rate × gradient (the sign is flipped)."
-STEP_TWO = "The gradient misses the factor 2 of the square."
-STEP_M = "The gradient misses the 1/m: average over the samples, do not sum."
-STEP_RATE = "The learning rate is not applied to the step."
-FIT_AFTER = ("The losses are measured after each step; record the loss before the step, so that losses[0] "
-             "is the loss of the starting point w = 0, b = 0.")
-FIT_BIAS = "The bias never moves from 0: update b at every step too."
-FORWARD_OUTPUT = "The output sigmoid is missing: y_hat = sigmoid(a1 @ W2 + b2)."
-FORWARD_HIDDEN = "The hidden layer has no sigmoid: a1 = sigmoid(x @ W1 + b1)."
-FORWARD_BIASES = "The biases b1 and b2 are not added."
-BACKPROP_UPHILL = "The gradient points uphill: it is d mse / d parameter, with (ŷ - y), not (y - ŷ)."
-BACKPROP_TWO = "The factor 2 of the squared error is missing."
-BACKPROP_N = "The 1/n of the mean is missing: mse averages over every element of y."
-BACKPROP_OUTPUT = "The output sigmoid's derivative ŷ(1 - ŷ) is missing from the chain rule."
-BACKPROP_AT_Z = "The sigmoid's derivative is taken at z, not at the activation: σ'(z) = a(1 - a) with a = σ(z)."
-BACKPROP_ROWS = "Divided by the number of samples only; mse averages over all m × n_out elements."
+# The diagnosis of each classic mistake, by id "<function>.<what>" (the hand cases below, the hidden checks
+# and the catalogue name them).
+MISTAKES = {
+    "mse.summed": "The squared errors are summed, not averaged: divide by n (np.mean does it).",
+    "mse.root": "That is the root of the MSE: the cost is the mean of the squares, with no square root.",
+    "mse.absolute": "That is the mean absolute error: square each difference instead of taking abs.",
+    "mse.not_squared": "The differences are not squared, so positive and negative errors cancel.",
+    "mse.per_row": "Each row is summed and the rows averaged; the slide's n counts every element: average over all of "
+        "them.",
+    "mse_gradient.sign_flipped": "The sign is flipped: d/dŷ (y - ŷ)^2 = -2 (y - ŷ) = 2 (ŷ - y).",
+    "mse_gradient.factor_two_missing": "The factor 2 from the square is missing.",
+    "mse_gradient.mean_missing": "The 1/n of the mean is missing: each element's share of the mean is 1/n.",
+    "mse_gradient.divided_by_rows": "Divided by the number of rows; n counts every element of y_pred (y_pred.size).",
+    "cross_entropy.summed": "The losses of the samples are summed; average them over the samples (the rows).",
+    "cross_entropy.all_entries": "Averaged over all m × k entries; sum over the classes first, then average over the "
+        "samples.",
+    "cross_entropy.eps_ignored": "The eps argument is ignored: clip with the eps you are given.",
+    "cross_entropy.log10": "The log is not the natural one: use np.log.",
+    "gradient_descent_step.bias_not_updated": "The bias is not updated: b must take a step too.",
+    "gradient_descent_step.uphill": "The step goes uphill: subtract learning_rate × gradient (the sign is flipped).",
+    "gradient_descent_step.factor_two_missing": "The gradient misses the factor 2 of the square.",
+    "gradient_descent_step.mean_missing": "The gradient misses the 1/m: average over the samples, do not sum.",
+    "gradient_descent_step.rate_missing": "The learning rate is not applied to the step.",
+    "fit_linear.loss_after_step": "The losses are measured after each step; record the loss before the step, so that "
+        "losses[0] is the loss of the starting point w = 0, b = 0.",
+    "fit_linear.bias_frozen": "The bias never moves from 0: update b at every step too.",
+    "two_layer_forward.output_sigmoid_missing": "The output sigmoid is missing: y_hat = sigmoid(a1 @ W2 + b2).",
+    "two_layer_forward.hidden_sigmoid_missing": "The hidden layer has no sigmoid: a1 = sigmoid(x @ W1 + b1).",
+    "two_layer_forward.biases_missing": "The biases b1 and b2 are not added.",
+    "two_layer_gradients.uphill": "The gradient points uphill: it is d mse / d parameter, with (ŷ - y), not (y - ŷ).",
+    "two_layer_gradients.factor_two_missing": "The factor 2 of the squared error is missing.",
+    "two_layer_gradients.mean_missing": "The 1/n of the mean is missing: mse averages over every element of y.",
+    "two_layer_gradients.output_derivative_missing": "The output sigmoid's derivative ŷ(1 - ŷ) is missing from the "
+        "chain rule.",
+    "two_layer_gradients.derivative_at_z": "The sigmoid's derivative is taken at z, not at the activation: σ'(z) = a(1 "
+        "- a) with a = σ(z).",
+    "two_layer_gradients.divided_by_rows": "Divided by the number of samples only; mse averages over all m × n_out "
+        "elements.",
+}
+
+
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
 
 
 # --- comparisons of tuple and dict results, shared with the hidden checks ---
@@ -228,11 +241,13 @@ def expect_xor(rounded, losses, where, hidden):
 def mse(mse):
     y, y_hat = [1.0, 0.0, 1.0], [0.8, 0.3, 0.4]
     expect_array(call(mse, y, y_hat), 0.1633333333, "mse([1, 0, 1], [0.8, 0.3, 0.4])",
-                 mistakes={SUMMED: 0.49, ROOT: 0.4041451884, ABSOLUTE: 0.3666666667, NOT_SQUARED: 0.1666666667},
+                 mistakes=diagnosed({"mse.summed": 0.49, "mse.root": 0.4041451884,
+                                               "mse.absolute": 0.3666666667, "mse.not_squared": 0.1666666667}),
                  hint="The errors are 0.2, -0.3, 0.6; their squares 0.04, 0.09, 0.36; their mean 0.1633.")
     y, y_hat = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.5, 0.5], [0.2, 1.0]])
     expect_array(call(mse, y, y_hat), 0.135, "mse([[1, 0], [0, 1]], [[0.5, 0.5], [0.2, 1]])",
-                 mistakes={SUMMED: 0.54, ROOT: 0.3674234614, ABSOLUTE: 0.3, NOT_SQUARED: -0.05, PER_ROW: 0.27})
+                 mistakes=diagnosed({"mse.summed": 0.54, "mse.root": 0.3674234614, "mse.absolute": 0.3,
+                                               "mse.not_squared": -0.05, "mse.per_row": 0.27}))
     expect_array(call(mse, y, y), 0.0, "mse(y, y) for a perfect prediction")
     passed("mse")
 
@@ -241,13 +256,16 @@ def mse(mse):
 def mse_gradient(mse_gradient):
     y, y_hat = np.array([1.0, 0.0, 1.0]), np.array([0.8, 0.3, 0.4])
     expect_array(call(mse_gradient, y, y_hat), [-0.1333333333, 0.2, -0.4], "mse_gradient([1, 0, 1], [0.8, 0.3, 0.4])",
-                 mistakes={GRADIENT_SIGN: [0.1333333333, -0.2, 0.4], GRADIENT_TWO: [-0.06666666667, 0.1, -0.2],
-                           GRADIENT_N: [-0.4, 0.6, -1.2]})
+                 mistakes=diagnosed({"mse_gradient.sign_flipped": [0.1333333333, -0.2, 0.4],
+                                               "mse_gradient.factor_two_missing": [-0.06666666667, 0.1, -0.2],
+                                               "mse_gradient.mean_missing": [-0.4, 0.6, -1.2]}))
     y, y_hat = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.5, 0.5], [0.2, 1.0]])
     expect_array(call(mse_gradient, y, y_hat), [[-0.25, 0.25], [0.1, 0.0]],
                  "mse_gradient([[1, 0], [0, 1]], [[0.5, 0.5], [0.2, 1]])",
-                 mistakes={GRADIENT_SIGN: [[0.25, -0.25], [-0.1, 0.0]], GRADIENT_TWO: [[-0.125, 0.125], [0.05, 0.0]],
-                           GRADIENT_N: [[-1.0, 1.0], [0.4, 0.0]], GRADIENT_ROWS: [[-0.5, 0.5], [0.2, 0.0]]})
+                 mistakes=diagnosed({"mse_gradient.sign_flipped": [[0.25, -0.25], [-0.1, 0.0]],
+                                               "mse_gradient.factor_two_missing": [[-0.125, 0.125], [0.05, 0.0]],
+                                               "mse_gradient.mean_missing": [[-1.0, 1.0], [0.4, 0.0]],
+                                               "mse_gradient.divided_by_rows": [[-0.5, 0.5], [0.2, 0.0]]}))
     passed("mse_gradient")
 
 
@@ -257,14 +275,18 @@ def cross_entropy(cross_entropy):
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
     expect_array(call(cross_entropy, y, p, name="cross_entropy"), 0.2899092476,
                  "cross_entropy(y, [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]) with y the classes 0 and 1",
-                 mistakes={CE_SUMMED: 0.5798184953, CE_ENTRIES: 0.09663641588, CE_LOG: 0.1259059865},
+                 mistakes=diagnosed({"cross_entropy.summed": 0.5798184953,
+                                               "cross_entropy.all_entries": 0.09663641588,
+                                               "cross_entropy.log10": 0.1259059865}),
                  hint="It is -(log 0.7 + log 0.8) / 2 = 0.2899.")
     with explain_log_zero():
         expect_array(call(cross_entropy, y, y, name="cross_entropy"), 0.0,
                      "cross_entropy(y, y) for a certain, correct prediction")
         expect_array(call(cross_entropy, [[1.0, 0.0]], np.array([[0.0, 1.0]]), name="cross_entropy"), 27.63102112,
                      "cross_entropy([[1, 0]], [[0, 1]]) for a certain, wrong prediction",
-                     mistakes={CE_ENTRIES: 13.81551056, CE_LOG: 12.0}, hint="It is -log(eps) = 27.63.")
+                     mistakes=diagnosed({"cross_entropy.all_entries": 13.81551056,
+                                                   "cross_entropy.log10": 12.0}),
+                     hint="It is -log(eps) = 27.63.")
     passed("cross_entropy")
 
 
@@ -273,9 +295,12 @@ def gradient_descent_step(gradient_descent_step):
     w, b, x, y = np.zeros(1), 0.0, np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0])
     got = call(gradient_descent_step, w, b, x, y, 0.1)
     expect_step(got, ([1.866666667], 0.8), "gradient_descent_step(w=[0], b=0, x=[[1], [2], [3]], y=[2, 4, 6], "
-                "learning_rate=0.1)", {STEP_BIAS: ([1.866666667], 0.0), STEP_UPHILL: ([-1.866666667], -0.8),
-                                       STEP_TWO: ([0.9333333333], 0.4), STEP_M: ([5.6], 2.4),
-                                       STEP_RATE: ([18.66666667], 8.0)})
+                "learning_rate=0.1)", diagnosed({
+                    "gradient_descent_step.bias_not_updated": ([1.866666667], 0.0),
+                    "gradient_descent_step.uphill": ([-1.866666667], -0.8),
+                    "gradient_descent_step.factor_two_missing": ([0.9333333333], 0.4),
+                    "gradient_descent_step.mean_missing": ([5.6], 2.4),
+                    "gradient_descent_step.rate_missing": ([18.66666667], 8.0)}))
     w, b = np.array([2.0]), 0.0
     expect_step(call(gradient_descent_step, w, b, x, y, 0.1), ([2.0], 0.0),
                 "gradient_descent_step(w=[2], b=0, ...) where the line already fits", {})
@@ -287,7 +312,8 @@ def fit_linear(fit_linear):
     x, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
     where = "fit_linear(x=[[0], [1], [2], [3]], y=[1, 3, 5, 7], learning_rate=0.1, epochs={})"
     expect_fit(call(fit_linear, x, y, 0.1, 1), ([1.7], 0.8, [21.0]), where.format(1),
-               {FIT_AFTER: ([1.7], 0.8, [0.535]), FIT_BIAS: ([1.7], 0.0, [21.0])})
+               diagnosed({"fit_linear.loss_after_step": ([1.7], 0.8, [0.535]),
+                                    "fit_linear.bias_frozen": ([1.7], 0.0, [21.0])}))
     w, b, losses = expect_tuple(call(fit_linear, x, y, 0.1, 500), where.format(500), ("w", "b", "losses"))
     expect_array(_as_floats(losses)[:1], [21.0], f"{where.format(500)}[2][:1] (the first loss)")
     expect_array(w, [2.0], f"{where.format(500)}[0] (w)", atol=1e-6, hint="The data lie on y = 2x + 1.")
@@ -304,25 +330,26 @@ def init_two_layer(init_two_layer):
 EXAMPLE = {"W1": np.array([[1.0, -1.0], [2.0, 0.0]]), "b1": np.array([0.0, 1.0]),
            "W2": np.array([[1.0], [-1.0]]), "b2": np.array([0.5])}
 EXAMPLE_TEXT = "EXAMPLE = {W1: [[1, -1], [2, 0]], b1: [0, 1], W2: [[1], [-1]], b2: [0.5]}"
-# two_layer_gradients(EXAMPLE, XOR_X, XOR_Y as a column), and what the classic slips give instead
+# two_layer_gradients(EXAMPLE, XOR_X, XOR_Y as a column), and what the classic slips give instead (by mistake id)
 EXAMPLE_GRADIENTS = {"W1": [[-0.003733256152, -0.0092095574], [-0.0007841845382, -0.01051991889]],
                      "b1": [0.009605187027, -0.01529124336], "W2": [[0.04373265736], [0.0410325372]],
                      "b2": [0.06777066519]}
 EXAMPLE_GRADIENT_MISTAKES = {
-    BACKPROP_UPHILL: {"W1": [[0.003733256152, 0.0092095574], [0.0007841845382, 0.01051991889]],
-                      "b1": [-0.009605187027, 0.01529124336], "W2": [[-0.04373265736], [-0.0410325372]],
-                      "b2": [-0.06777066519]},
-    BACKPROP_TWO: {"W1": [[-0.001866628076, -0.0046047787], [-0.0003920922691, -0.005259959446]],
-                   "b1": [0.004802593513, -0.007645621681], "W2": [[0.02186632868], [0.0205162686]],
-                   "b2": [0.0338853326]},
-    BACKPROP_N: {"W1": [[-0.01493302461, -0.0368382296], [-0.003136738153, -0.04207967557]],
-                 "b1": [0.03842074811, -0.06116497345], "W2": [[0.1749306294], [0.1641301488]],
-                 "b2": [0.2710826608]},
-    BACKPROP_OUTPUT: {"W1": [[-0.01564527566, -0.04958376104], [-0.00170847, -0.05648035884]],
-                      "b1": [0.03719990589, -0.07158311643], "W2": [[0.2155511592], [0.1809673255]],
-                      "b2": [0.3102273135]},
-    BACKPROP_AT_Z: {"W1": [[-0.09780284597, 0.0], [-0.01973243067, 0.0]], "b1": [-0.01973243067, 0.0],
-                    "W2": [[-0.01434736798], [0.004377164663]], "b2": [0.001042583358]},
+    "two_layer_gradients.uphill":
+        {"W1": [[0.003733256152, 0.0092095574], [0.0007841845382, 0.01051991889]],
+         "b1": [-0.009605187027, 0.01529124336], "W2": [[-0.04373265736], [-0.0410325372]], "b2": [-0.06777066519]},
+    "two_layer_gradients.factor_two_missing":
+        {"W1": [[-0.001866628076, -0.0046047787], [-0.0003920922691, -0.005259959446]],
+         "b1": [0.004802593513, -0.007645621681], "W2": [[0.02186632868], [0.0205162686]], "b2": [0.0338853326]},
+    "two_layer_gradients.mean_missing":
+        {"W1": [[-0.01493302461, -0.0368382296], [-0.003136738153, -0.04207967557]],
+         "b1": [0.03842074811, -0.06116497345], "W2": [[0.1749306294], [0.1641301488]], "b2": [0.2710826608]},
+    "two_layer_gradients.output_derivative_missing":
+        {"W1": [[-0.01564527566, -0.04958376104], [-0.00170847, -0.05648035884]],
+         "b1": [0.03719990589, -0.07158311643], "W2": [[0.2155511592], [0.1809673255]], "b2": [0.3102273135]},
+    "two_layer_gradients.derivative_at_z":
+        {"W1": [[-0.09780284597, 0.0], [-0.01973243067, 0.0]], "b1": [-0.01973243067, 0.0],
+         "W2": [[-0.01434736798], [0.004377164663]], "b2": [0.001042583358]},
 }
 
 
@@ -331,13 +358,15 @@ def two_layer_forward(two_layer_forward):
     zero = {"W1": np.zeros((2, 3)), "b1": np.zeros(3), "W2": np.zeros((3, 1)), "b2": np.zeros(1)}
     where = "two_layer_forward(params with all weights 0, x = the XOR truth table)"
     y_hat, _ = expect_tuple(call(two_layer_forward, zero, XOR_X), where, ("y_hat", "cache"))
-    expect_array(y_hat, np.full((4, 1), 0.5), f"{where}[0] (y_hat)", mistakes={FORWARD_OUTPUT: np.zeros((4, 1))},
+    expect_array(y_hat, np.full((4, 1), 0.5), f"{where}[0] (y_hat)",
+                 mistakes=diagnosed({"two_layer_forward.output_sigmoid_missing": np.zeros((4, 1))}),
                  hint="With zero weights every z is 0 and sigmoid(0) = 0.5.")
     where = f"two_layer_forward({EXAMPLE_TEXT}, [[1, 0]])"
     y_hat, _ = expect_tuple(call(two_layer_forward, EXAMPLE, np.array([[1.0, 0.0]])), where, ("y_hat", "cache"))
     expect_array(y_hat, [[0.6750375274]], f"{where}[0] (y_hat)",
-                 mistakes={FORWARD_OUTPUT: [[0.7310585786]], FORWARD_HIDDEN: [[0.8175744762]],
-                           FORWARD_BIASES: [[0.6135163044]]},
+                 mistakes=diagnosed({"two_layer_forward.output_sigmoid_missing": [[0.7310585786]],
+                                               "two_layer_forward.hidden_sigmoid_missing": [[0.8175744762]],
+                                               "two_layer_forward.biases_missing": [[0.6135163044]]}),
                  hint="z1 = [1, 0], a1 = [0.7311, 0.5], z2 = 0.7311, y_hat = sigmoid(0.7311) = 0.675.")
     passed("two_layer_forward")
 
@@ -346,7 +375,8 @@ def two_layer_forward(two_layer_forward):
 def two_layer_gradients(two_layer_gradients):
     got = call(two_layer_gradients, EXAMPLE, XOR_X, XOR_Y[:, None])
     expect_gradients(got, {k: np.array(v) for k, v in EXAMPLE_GRADIENTS.items()},
-                     "two_layer_gradients(EXAMPLE, XOR x, XOR y)", EXAMPLE_GRADIENT_MISTAKES, rtol=1e-5, atol=1e-8,
+                     "two_layer_gradients(EXAMPLE, XOR x, XOR y)", diagnosed(EXAMPLE_GRADIENT_MISTAKES),
+                     rtol=1e-5, atol=1e-8,
                      what="(expected: the slope measured numerically by central differences)")
     passed("two_layer_gradients")
 

@@ -24,6 +24,7 @@ from course.checking import (
     NotImplementedError,
     call,
     describe,
+    diagnoses,
     expect_answered,
     learner_facing,
     passed,
@@ -37,9 +38,23 @@ MIN_FOUND, MAX_EXTRA = 0.95, 2.5     # preprocess_sheet: digits found, extra blo
 MIN_HEIGHT = 12                      # a blob shorter than this is a speck
 MAX_PARAMS, TARGET_ACCURACY, TARGET_READING = 200_000, 0.97, 0.95
 FACES = {"astronaut": (177, 66, 95, 95), "grace_hopper": (155, 105, 222, 222)}  # where the faces are
+# The diagnosis of each classic mistake, by id "<function>.<what>" (the hidden checks and the catalogue name them).
+MISTAKES = {
+    "face_to_input.not_equalized": "The face was not equalized: cv2.equalizeHist the gray crop.",
+    "face_to_input.inter_linear": "Resized with the default INTER_LINEAR: shrink with interpolation=cv2.INTER_AREA.",
+    "face_to_input.bgr_as_rgb": "Converted as if the image were RGB: OpenCV images are BGR (cv2.COLOR_BGR2GRAY).",
+    "face_to_input.equalized_after_resize": "Equalized after resizing: equalize the crop first, then resize.",
+    "face_to_input.crop_swapped": "Cropped image[x:x + w, y:y + h]: rows are y, columns x, so crop image[y:y + h, x:x "
+        "+ w].",
+}
+
+
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}: ``mistakes`` for ``expect_array``."""
+    return diagnoses(MISTAKES, outputs)
 
 __all__ = ["preprocess_sheet", "find_digit_boxes", "to_mnist", "build_model", "train_model", "trained_model",
-           "read_sheet", "whole_pipeline", "detect_faces", "face_to_input", "quiet", "blobs"]
+           "read_sheet", "whole_pipeline", "detect_faces", "face_to_input", "quiet", "blobs", "MISTAKES", "diagnosed"]
 
 
 def as_numbers(value) -> np.ndarray | None:

@@ -6,7 +6,9 @@ Each ``Case`` names a check (the same name in ``course.checks.<module>`` and
 cell). A mutant must make the hidden check fail with ``CheckFailed`` whose message
 contains ``message``, and the public one too unless ``public`` is False: a mistake the
 public check lets through on purpose (it runs in class, on few inputs and in seconds),
-which it must then pass; an alternative must pass both checks.
+which it must then pass; an alternative must pass both checks. ``mistake`` is the id of the
+classic mistake a mutant makes (``MISTAKES`` of ``course.checks.<module>``): the hidden check's
+diagnosis, if it gives one, must be its message.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class Case:
     args: tuple = field(default_factory=tuple)
     message: str = ""
     public: bool = True  # the public check catches it too
+    mistake: str | None = None  # the id of the classic mistake it makes
 
     def arguments(self) -> tuple[Any, ...]:
         """What the test cell passes to the check: ``args``, or just the function."""

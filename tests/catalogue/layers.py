@@ -110,6 +110,14 @@ def layer_from(conv, image_axes_last=True, channels=None, bias_once=True, mean=F
     return conv2d_layer
 
 
+def conv2d_layer_apart(x, kernels, bias, stride=1, padding="valid"):
+    """Each filter's response to each input channel kept as a feature map of its own (c_in * c_out)."""
+    x, kernels, bias = A(x, float), A(kernels, float), A(bias, float)
+    return np.array([np.stack([conv2d_windows(image[:, :, c], kernels[:, :, c, f], stride, padding) + bias[f]
+                               for f in range(kernels.shape[3]) for c in range(kernels.shape[2])], axis=-1)
+                     for image in x])
+
+
 def conv2d_layer_einsum(x, kernels, bias, stride=1, padding="valid"):
     x, kernels = A(x, float), A(kernels, float)
     kh, kw = kernels.shape[:2]
@@ -138,6 +146,15 @@ def pool_loops(reduce, fill, default_stride=None, count_padding=False, **mistake
                 out[:, i, j, :] = reduce(padded[:, i * s:i * s + pool_size, j * s:j * s + pool_size, :], axis=(1, 2))
         return out
     return pool
+
+
+def pool_fixed(reduce, fill, **fixed):
+    """``pool_loops(reduce, fill)`` with ``fixed`` (a stride or padding) in place of the caller's."""
+    pool = pool_loops(reduce, fill)
+
+    def fixed_pool(x, pool_size=2, stride=None, padding="valid"):
+        return pool(x, pool_size, **{"stride": stride, "padding": padding, **fixed})
+    return fixed_pool
 
 
 def avg_pool_sum_count(x, pool_size=2, stride=None, padding="valid"):
@@ -191,41 +208,63 @@ def _kernels(**changes):
 
 MUTANTS = [
     Case("dense", "bias forgotten", lambda x, W, b, activation=None: _act(activation)(A(x, float) @ A(W, float)),
-         message="bias b is missing"),
+         message="bias b is missing", mistake="dense.bias_missing"),
     Case("dense", "W transposed", lambda x, W, b, activation=None: A(x, float) @ A(W, float).T + b,
-         message="transposed"),
+         message="transposed", mistake="dense.transposed"),
     Case("dense", "activation ignored", lambda x, W, b, activation=None: A(x, float) @ A(W, float) + b,
-         message="activation was not applied"),
+         message="activation was not applied", mistake="dense.activation_missing"),
     Case("dense", "activation before the bias",
          lambda x, W, b, activation=None: _act(activation)(A(x, float) @ A(W, float)) + b,
-         message="before adding the bias", public=False),
+         message="before adding the bias", public=False, mistake="dense.activation_before_bias"),
     Case("dense", "returns a list", lambda x, W, b, activation=None: (A(x, float) @ A(W, float) + b).tolist(),
          message="list"),
 
-    Case("dense_params", "no bias", lambda n_in, n_out: n_in * n_out, message="biases are missing"),
-    Case("dense_params", "bias per input", lambda n_in, n_out: n_in * n_out + n_in, message="One bias per input"),
+    Case("dense_params", "no bias", lambda n_in, n_out: n_in * n_out, message="biases are missing",
+         mistake="dense_params.biases_missing"),
+    Case("dense_params", "bias per input", lambda n_in, n_out: n_in * n_out + n_in, message="One bias per input",
+         mistake="dense_params.bias_per_input"),
+    Case("dense_params", "no weight matrix", lambda n_in, n_out: n_in + n_out, message="form a matrix",
+         mistake="dense_params.no_matrix"),
     Case("dense_params", "float", lambda n_in, n_out: (n_in + 1.0) * n_out, message="whole number"),
 
     Case("conv_output_size", "valid rounded up",
-         lambda n, k, s, p: math.ceil(n / s) if p == "same" else math.ceil((n - k) / s) + 1, message="Rounded up"),
+         lambda n, k, s, p: math.ceil(n / s) if p == "same" else math.ceil((n - k) / s) + 1, message="Rounded up",
+         mistake="conv_output_size.valid_rounded_up"),
     Case("conv_output_size", "same rounded down",
-         lambda n, k, s, p: n // s if p == "same" else (n - k) // s + 1, message="Rounded down"),
+         lambda n, k, s, p: n // s if p == "same" else (n - k) // s + 1, message="Rounded down",
+         mistake="conv_output_size.same_rounded_down"),
     Case("conv_output_size", "same ignores the stride",
-         lambda n, k, s, p: n if p == "same" else (n - k) // s + 1, message="stride was ignored"),
+         lambda n, k, s, p: n if p == "same" else (n - k) // s + 1, message="stride was ignored",
+         mistake="conv_output_size.same_stride_ignored"),
     Case("conv_output_size", "same with symmetric padding",
          lambda n, k, s, p: (n + 2 * ((k - 1) // 2) - k) // s + 1 if p == "same" else (n - k) // s + 1,
-         message="symmetric padding"),
+         message="symmetric padding", mistake="conv_output_size.same_symmetric_padding"),
+    Case("conv_output_size", "valid without + 1", lambda n, k, s, p: -(-n // s) if p == "same" else (n - k) // s,
+         message="+ 1 is missing", mistake="conv_output_size.valid_plus_one_missing"),
+    Case("conv_output_size", "valid ignores the stride", lambda n, k, s, p: -(-n // s) if p == "same" else n - k + 1,
+         message="with stride s", mistake="conv_output_size.valid_stride_ignored"),
+    Case("conv_output_size", "valid as same", lambda n, k, s, p: -(-n // s), message="That is the 'same' size",
+         mistake="conv_output_size.valid_is_same"),
     Case("conv_output_size", "np.ceil float",
          lambda n, k, s, p: np.ceil(n / s) if p == "same" else np.floor((n - k) / s) + 1, message="whole number"),
 
-    Case("conv2d", "kernel flipped (true convolution)", _conv_mistake(flip=True), message="kernel is flipped"),
-    Case("conv2d", "extra padding at the top/left", _conv_mistake(extra_first=True), message="top/left"),
-    Case("conv2d", "cv2.filter2D's centred anchor", conv2d_opencv_default_anchor, message="top/left"),
-    Case("conv2d", "padding ignores the stride", conv2d_stride_after, message="ignores the stride"),
-    Case("conv2d", "stride ignored", _conv_mistake(fixed_stride=1), message="stride was ignored"),
-    Case("conv2d", "no padding for same", _conv_mistake(fixed_padding="valid"), message="'valid' result"),
+    Case("conv2d", "kernel flipped (true convolution)", _conv_mistake(flip=True), message="kernel is flipped",
+         mistake="conv2d.kernel_flipped"),
+    Case("conv2d", "extra padding at the top/left", _conv_mistake(extra_first=True), message="top/left",
+         mistake="conv2d.extra_padding_first"),
+    Case("conv2d", "cv2.filter2D's centred anchor", conv2d_opencv_default_anchor, message="top/left",
+         mistake="conv2d.extra_padding_first"),
+    Case("conv2d", "padding ignores the stride", conv2d_stride_after, message="ignores the stride",
+         mistake="conv2d.padding_ignores_stride"),
+    Case("conv2d", "stride ignored", _conv_mistake(fixed_stride=1), message="stride was ignored",
+         mistake="conv2d.stride_ignored"),
+    Case("conv2d", "no padding for same", _conv_mistake(fixed_padding="valid"), message="'valid' result",
+         mistake="conv2d.not_padded"),
+    Case("conv2d", "padding for valid too", _conv_mistake(fixed_padding="same"), message="'same' result",
+         mistake="conv2d.padded"),
     Case("conv2d", "square kernels assumed", conv2d_square, message="raised ValueError", public=False),
-    Case("conv2d", "np.zeros_like(image)", _conv_mistake(out_like_image=True), message="zeros_like"),
+    Case("conv2d", "np.zeros_like(image)", _conv_mistake(out_like_image=True), message="zeros_like",
+         mistake="conv2d.zeros_like_image"),
 
     Case("more_kernels", "blur not divided by 16", args=(_kernels(blur=np.outer([1, 2, 1], [1, 2, 1]) * 1.0),),
          message="sum to 1"),
@@ -245,40 +284,67 @@ MUTANTS = [
          message="shape (9,)"),
     Case("kernels", "a list of arrays", args=([A(v, float) for v in SETOSA.values()],), message="dict"),
 
-    Case("conv2d_layer", "bias forgotten", conv2d_layer_no_bias, message="bias is missing"),
+    Case("conv2d_layer", "bias forgotten", conv2d_layer_no_bias, message="bias is missing",
+         mistake="conv2d_layer.bias_missing"),
     Case("conv2d_layer", "kernels flipped",
-         layer_from(lambda i, k, s, p: conv2d_loops(i, k, s, p, flip=True)), message="kernels are flipped"),
-    Case("conv2d_layer", "channels first", layer_from(conv2d_windows, image_axes_last=False), message="channels-first"),
+         layer_from(lambda i, k, s, p: conv2d_loops(i, k, s, p, flip=True)), message="kernels are flipped",
+         mistake="conv2d_layer.kernels_flipped"),
+    Case("conv2d_layer", "channels first", layer_from(conv2d_windows, image_axes_last=False), message="channels-first",
+         mistake="conv2d_layer.channels_first"),
     Case("conv2d_layer", "first input channel only", layer_from(conv2d_windows, channels=1),
-         message="first input channel"),
-    Case("conv2d_layer", "channels averaged", layer_from(conv2d_windows, mean=True), message="averaged"),
+         message="first input channel", mistake="conv2d_layer.first_channel_only"),
+    Case("conv2d_layer", "channels averaged", layer_from(conv2d_windows, mean=True), message="averaged",
+         mistake="conv2d_layer.channels_averaged"),
     Case("conv2d_layer", "bias once per channel", layer_from(conv2d_windows, bias_once=False),
-         message="once per input channel"),
+         message="once per input channel", mistake="conv2d_layer.bias_per_channel"),
+    Case("conv2d_layer", "channels kept apart", conv2d_layer_apart, message="kept apart",
+         mistake="conv2d_layer.channels_kept_apart"),
+    Case("conv2d_layer", "extra padding at the top/left", layer_from(_conv_mistake(extra_first=True)),
+         message="top/left", mistake="conv2d_layer.extra_padding_first"),
+    Case("conv2d_layer", "stride ignored", layer_from(_conv_mistake(fixed_stride=1)), message="stride was ignored",
+         mistake="conv2d_layer.stride_ignored"),
 
     Case("conv2d_layer", "first image of the batch only", _first_image(conv2d_layer_einsum),
          message="expected shape (2,", public=False),
-    Case("conv_params", "no bias", lambda kh, kw, c_in, c_out: kh * kw * c_in * c_out, message="biases are missing"),
+    Case("conv_params", "no bias", lambda kh, kw, c_in, c_out: kh * kw * c_in * c_out, message="biases are missing",
+         mistake="conv_params.biases_missing"),
     Case("conv_params", "input channels forgotten", lambda kh, kw, c_in, c_out: kh * kw * c_out + c_out,
-         message="input channels are missing"),
+         message="input channels are missing", mistake="conv_params.channels_missing"),
     Case("conv_params", "bias per input channel", lambda kh, kw, c_in, c_out: kh * kw * c_in * c_out + c_in,
-         message="One bias per input channel"),
+         message="One bias per input channel", mistake="conv_params.bias_per_channel"),
+    Case("conv_params", "bias per kernel slice", lambda kh, kw, c_in, c_out: kh * kw * c_in * c_out + c_in * c_out,
+         message="One bias per kernel slice", mistake="conv_params.bias_per_slice"),
     Case("conv_params", "float", lambda kh, kw, c_in, c_out: float(kh * kw * c_in * c_out + c_out),
          message="whole number"),
 
-    Case("max_pool2d", "stride defaults to 1", pool_loops(np.max, -np.inf, default_stride=1), message="defaulted to 1"),
-    Case("max_pool2d", "zero padding", pool_loops(np.max, -np.inf, count_padding=True), message="zeros"),
+    Case("max_pool2d", "stride defaults to 1", pool_loops(np.max, -np.inf, default_stride=1), message="defaulted to 1",
+         mistake="max_pool2d.stride_one"),
+    Case("max_pool2d", "zero padding", pool_loops(np.max, -np.inf, count_padding=True), message="zeros",
+         mistake="max_pool2d.zero_padding"),
     Case("max_pool2d", "extra padding at the top/left", pool_loops(np.max, -np.inf, extra_first=True),
-         message="top/left"),
-    Case("max_pool2d", "reshape trick (no padding, no stride)", max_pool_reshape, message="'valid' result"),
+         message="top/left", mistake="max_pool2d.extra_padding_first"),
+    Case("max_pool2d", "reshape trick (no padding, no stride)", max_pool_reshape, message="'valid' result",
+         mistake="max_pool2d.not_padded"),
+    Case("max_pool2d", "padding for valid too", pool_fixed(np.max, -np.inf, padding="same"), message="'same' result",
+         mistake="max_pool2d.padded"),
+    Case("max_pool2d", "stride ignored", pool_fixed(np.max, -np.inf, stride=None), message="move `stride` cells",
+         mistake="max_pool2d.stride_ignored"),
     Case("max_pool2d", "first image of the batch only", _first_image(pool_loops(np.max, -np.inf)),
          message="expected shape (2,", public=False),
     Case("max_pool2d", "average instead of max", pool_loops(np.mean, np.nan), message="expected"),
 
-    Case("avg_pool2d", "padding zeros counted", pool_loops(np.mean, np.nan, count_padding=True), message="counted"),
+    Case("avg_pool2d", "padding zeros counted", pool_loops(np.mean, np.nan, count_padding=True), message="counted",
+         mistake="avg_pool2d.zero_padding"),
     Case("avg_pool2d", "stride defaults to 1", pool_loops(np.nanmean, np.nan, default_stride=1),
-         message="defaulted to 1"),
+         message="defaulted to 1", mistake="avg_pool2d.stride_one"),
     Case("avg_pool2d", "extra padding at the top/left", pool_loops(np.nanmean, np.nan, extra_first=True),
-         message="top/left"),
+         message="top/left", mistake="avg_pool2d.extra_padding_first"),
+    Case("avg_pool2d", "no padding for same", pool_fixed(np.nanmean, np.nan, padding="valid"), message="'valid' result",
+         mistake="avg_pool2d.not_padded"),
+    Case("avg_pool2d", "padding for valid too", pool_fixed(np.nanmean, np.nan, padding="same"),
+         message="'same' result", mistake="avg_pool2d.padded"),
+    Case("avg_pool2d", "stride ignored", pool_fixed(np.nanmean, np.nan, stride=None), message="move `stride` cells",
+         mistake="avg_pool2d.stride_ignored"),
     Case("avg_pool2d", "max instead of average", pool_loops(np.nanmax, np.nan), message="expected"),
 ]
 

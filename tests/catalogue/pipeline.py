@@ -364,6 +364,13 @@ def _face(image, box, size=48, equalize=True, interpolation=cv2.INTER_AREA, scal
     return face[..., None] if channel else face
 
 
+def _face_equalized_late(image, box, size=48):
+    """Equalized after resizing, not before."""
+    x, y, w, h = (int(v) for v in box)
+    gray = cv2.cvtColor(image[y:y + h, x:x + w], cv2.COLOR_BGR2GRAY)
+    return cv2.equalizeHist(cv2.resize(gray, (size, size), interpolation=cv2.INTER_AREA))[..., None] / 255.0
+
+
 def _face_gray_first(image, box, size=48):
     x, y, w, h = map(int, box)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -522,17 +529,19 @@ MUTANTS = [
     Case("detect_faces", "cascade path wrong", lambda im: detect_faces(im, "frontalface.xml"), message="raised"),
 
     Case("face_to_input", "not equalized", lambda im, box, size=48: _face(im, box, size, equalize=False),
-         message="cv2.equalizeHist"),
+         message="cv2.equalizeHist", mistake="face_to_input.not_equalized"),
     Case("face_to_input", "values left in 0-255", lambda im, box, size=48: _face(im, box, size, scale=1.0),
          message="divide by 255"),
     Case("face_to_input", "no channel axis", lambda im, box, size=48: _face(im, box, size, channel=False),
          message="Add the channel axis"),
     Case("face_to_input", "INTER_LINEAR", lambda im, box, size=48: _face(im, box, size, interpolation=cv2.INTER_LINEAR),
-         message="INTER_AREA", public=False),
+         message="INTER_AREA", public=False, mistake="face_to_input.inter_linear"),
     Case("face_to_input", "converted as RGB", lambda im, box, size=48: _face(im, box, size, code=cv2.COLOR_RGB2GRAY),
-         message="OpenCV images are BGR", public=False),
+         message="OpenCV images are BGR", public=False, mistake="face_to_input.bgr_as_rgb"),
     Case("face_to_input", "x and y swapped when cropping", lambda im, box, size=48: _face(im, box, size, swap=True),
-         message="rows are y"),
+         message="rows are y", mistake="face_to_input.crop_swapped"),
+    Case("face_to_input", "equalized after resizing", _face_equalized_late, message="Equalized after resizing",
+         public=False, mistake="face_to_input.equalized_after_resize"),
 ]
 
 ALTERNATIVES = [
