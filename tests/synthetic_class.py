@@ -62,12 +62,12 @@ def course_cells(names: list[str]) -> dict[str, list[tuple[str, float]]]:
 
 
 @functools.cache
-def _empty_gradebook() -> bytes:
+def _empty_gradebook() -> Path:
     """A new gradebook costs nbgrader a call of `alembic` (seconds): made once, copied after."""
-    with tempfile.TemporaryDirectory(prefix="empty-gradebook-") as root:
-        with steps.api(Path(root)).gradebook:
-            pass
-        return Path(root, "gradebook.db").read_bytes()
+    root = Path(tempfile.mkdtemp(prefix="empty-gradebook-"))
+    with steps.api(root).gradebook:
+        pass
+    return root / "gradebook.db"
 
 
 def empty_course(root: Path, names: list[str]) -> dict[str, list[tuple[str, float]]]:
@@ -77,7 +77,7 @@ def empty_course(root: Path, names: list[str]) -> dict[str, list[tuple[str, floa
     for name in names:
         (root / "source" / name).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook_path(name), root / "source" / name / notebook_path(name).name)
-    (root / "gradebook.db").write_bytes(_empty_gradebook())
+    shutil.copyfile(_empty_gradebook(), root / "gradebook.db")
     with steps.api(root).gradebook as gb:
         for name in names:
             gb.add_assignment(name)
