@@ -31,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,9 +204,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self._runtime = Path(tempfile.mkdtemp(prefix="workshop-kernel-"))
         os.chmod(self._runtime, 0o700)
-        # removed when the kernel is cleaned up, dead or alive; else when this manager is collected or at exit
-        self._remove_runtime = weakref.finalize(self, shutil.rmtree, str(self._runtime), ignore_errors=True)
-        self._process = None                # the Popen of the sandbox (the provisioner forgets it once waited for)
         self.transport = "ipc"  # Unix sockets: the kernel has no network
         self.connection_file = str(self._runtime / "kernel.json")
         self.ip = str(self._runtime / "socket")
@@ -249,7 +245,6 @@ class SandboxedKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             os.close(write)
-        self._process = getattr(self.provisioner, "process", None)
         threading.Thread(target=self._watch_memory, daemon=True).start()
 
     def _read_stderr(self, fd: int) -> None:
@@ -261,7 +256,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         return b"".join(self._stderr_tail)[-8192:].decode("utf-8", "replace")
 
     def returncode(self) -> int | None:
-        return None if self._process is None else self._process.poll()
+        process = getattr(self.provisioner, "process", None)
+        return None if process is None else process.poll()
 
     def exit_cause(self) -> str:
         return exit_cause(self.returncode(), self.stderr_tail(), self.sandboxed, self.peak_memory / self.memory)
@@ -274,13 +270,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             time.sleep(0.25)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        """After the kernel, dead or alive: its runtime folder removed."""
         await super()._async_cleanup_resources(restart)
         if not restart:
-            self._remove_runtime()
-
-    # jupyter_client binds the base class's coroutine to this name, and nbclient calls it after a kernel died
-    cleanup_resources = _async_cleanup_resources
+            shutil.rmtree(self._runtime, ignore_errors=True)
 
 
 def _descendants(pid: int) -> list[int]:
