@@ -26,6 +26,7 @@ import numpy as np
 from autograder.judging.answered import against_reference, calls
 from autograder.judging.questions import Check
 from autograder.judging.reference import reference
+from course.checks import scaling as public
 
 
 def _ref():
@@ -44,20 +45,20 @@ def _inputs(rng, constant=True):
 def min_max_scale_mistakes(x):
     x = np.asarray(x, dtype=float)
     with np.errstate(all="ignore"):
-        return {"Divided by the maximum: divide by the range, max - min.": (x - x.min()) / x.max(),
-                "The minimum is not subtracted first.": x / np.ptp(x)}
+        return {"min_max_scale.divided_by_max": (x - x.min()) / x.max(),
+                "min_max_scale.min_not_subtracted": x / np.ptp(x)}
 
 
 def standardize_mistakes(x):
     x = np.asarray(x, dtype=float)
-    return {"Divided by the variance: divide by the standard deviation.": (x - x.mean()) / x.var(),
-            "The mean is not subtracted first.": x / x.std(),
-            "That is the sample standard deviation (ddof=1): use np.std as it is.": (x - x.mean()) / x.std(ddof=1)}
+    return {"standardize.divided_by_variance": (x - x.mean()) / x.var(),
+            "standardize.mean_not_subtracted": x / x.std(),
+            "standardize.sample_deviation": (x - x.mean()) / x.std(ddof=1)}
 
 
 def _judge(name, mistakes):
     return lambda questions, records: against_reference(questions, records, getattr(_ref(), name),
-                                                        mistakes=mistakes)
+                                                        mistakes=lambda *args: public.diagnosed(mistakes(*args)))
 
 
 CHECKS = {
@@ -71,14 +72,27 @@ CHECKS = {
 PUBLIC = '''"""Public checks for 07-scaling: cases you can work out by hand."""
 import numpy as np
 
-from course.checking import call, expect_array, learner_facing, passed
+from course.checking import call, diagnoses, expect_array, learner_facing, passed
+
+MISTAKES = {
+    "min_max_scale.divided_by_max": "Divided by the maximum: divide by the range, max - min.",
+    "min_max_scale.min_not_subtracted": "The minimum is not subtracted first.",
+    "standardize.divided_by_variance": "Divided by the variance: divide by the standard deviation.",
+    "standardize.mean_not_subtracted": "The mean is not subtracted first.",
+    "standardize.sample_deviation": "That is the sample standard deviation (ddof=1): use np.std as it is.",
+}
+
+
+def diagnosed(outputs):
+    """{diagnosis: output} for {mistake id: output}."""
+    return diagnoses(MISTAKES, outputs)
 
 
 @learner_facing
 def min_max_scale(min_max_scale):
     got = call(min_max_scale, [2.0, 4.0, 6.0])
     expect_array(got, [0.0, 0.5, 1.0], "min_max_scale([2.0, 4.0, 6.0])",
-                 mistakes={"Divided by the maximum: divide by the range, max - min.": [0.0, 1 / 3, 2 / 3]})
+                 mistakes=diagnosed({"min_max_scale.divided_by_max": [0.0, 1 / 3, 2 / 3]}))
     passed("min_max_scale")
 
 
@@ -86,7 +100,7 @@ def min_max_scale(min_max_scale):
 def standardize(standardize):
     got = call(standardize, [0.0, 2.0, 4.0])
     expect_array(got, np.sqrt(1.5) * np.array([-1.0, 0.0, 1.0]), "standardize([0.0, 2.0, 4.0])",
-                 mistakes={"That is the sample standard deviation (ddof=1): use np.std as it is.": [-1.0, 0.0, 1.0]})
+                 mistakes=diagnosed({"standardize.sample_deviation": [-1.0, 0.0, 1.0]}))
     passed("standardize")
 '''
 
@@ -148,13 +162,18 @@ def zscore(x):
 
 
 MUTANTS = [
-    Case("min_max_scale", "divided by the maximum", divided_by_max, message="Divided by the maximum"),
-    Case("min_max_scale", "minimum not subtracted", not_shifted, message="minimum is not subtracted"),
+    Case("min_max_scale", "divided by the maximum", divided_by_max, message="Divided by the maximum",
+         mistake="min_max_scale.divided_by_max"),
+    Case("min_max_scale", "minimum not subtracted", not_shifted, message="minimum is not subtracted",
+         mistake="min_max_scale.min_not_subtracted"),
     Case("min_max_scale", "0 / 0 for a constant input", zero_spread_forgotten, message="RuntimeWarning",
          public=False),
-    Case("standardize", "divided by the variance", divided_by_variance, message="Divided by the variance"),
-    Case("standardize", "mean not subtracted", not_centred, message="mean is not subtracted"),
-    Case("standardize", "sample standard deviation", sample_deviation, message="ddof=1"),
+    Case("standardize", "divided by the variance", divided_by_variance, message="Divided by the variance",
+         mistake="standardize.divided_by_variance"),
+    Case("standardize", "mean not subtracted", not_centred, message="mean is not subtracted",
+         mistake="standardize.mean_not_subtracted"),
+    Case("standardize", "sample standard deviation", sample_deviation, message="ddof=1",
+         mistake="standardize.sample_deviation"),
 ]
 
 ALTERNATIVES = [
