@@ -119,7 +119,7 @@ def test_checks_after_a_timed_out_or_dead_cell_say_so(course, tmp_path):
             assert verdict["outcome"] == "unanswered"
             assert verdict["points"] == 0
             assert verdict["message"].startswith("Not graded: the kernel stopped while running the cell defining "
-                                                 "`neuron` (the last cell that ran): the notebook ended the kernel "
+                                                 "`neuron` (In [4] above): the notebook ended the kernel "
                                                  "(exit code 1). This check never ran."), verdict["message"]
     # cy: killed in `xor`; the checks before it keep their points
     assert results["cy"].score == 8

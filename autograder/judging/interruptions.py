@@ -97,7 +97,7 @@ def _after_stop(cells: list, index: int, final: Interruption) -> str:
         return (f"Not graded: the kernel stopped ({final.cause}) before this cell, so this check never ran. "
                 f"Run the notebook from the top and grade again; if this happens again, tell your instructor.")
     here = final.index == index
-    where = "this cell" if here else _where(cells, final.index, last=True)
+    where = "this cell" if here else _where(cells, final.index)
     if final.stop is Stop.UNRESPONSIVE:
         limit = f"the {final.seconds} s" if final.seconds else "its"
         return (f"Not graded: {where} ran past {limit} time limit and did not stop when interrupted, so the "
@@ -108,16 +108,24 @@ def _after_stop(cells: list, index: int, final: Interruption) -> str:
             f"fix {'the code this cell runs' if here else 'that cell'} and grade again.")
 
 
-def _where(cells: list, index: int, name: str | None = None, last: bool = False) -> str:
-    """A cell as the learner finds it in their feedback: what it defines (``name``) and its ``In [n]`` prompt
-    (or, as ``last``, that nothing after it ran)."""
-    cell = cells[index]
-    name = name or next(iter(defined_names(cell.get("source", ""))), None)
+def _where(cells: list, index: int, name: str | None = None) -> str:
+    """A cell that started to run, as the learner finds it in their feedback: what it defines (``name``)
+    and its ``In [n]`` prompt."""
+    name = name or next(iter(defined_names(cells[index].get("source", ""))), None)
     what = f"the cell defining `{name}`" if name else "the cell"
-    count = cell.get("execution_count")
-    if count:
-        return f"{what} (In [{count}] above)"
-    return f"{what} (the last cell that ran)" if last else f"{what} (cell {index + 1} of the notebook)"
+    return f"{what} (In [{prompt(cells, index)}] above)"
+
+
+def prompt(cells: list, index: int) -> int:
+    """The ``In [n]`` of ``cells[index]``: its execution count, or, if the kernel died before reporting it,
+    its place among the cells nbclient runs (every non-empty code cell once, in order: the same number)."""
+    return cells[index].get("execution_count") or sum(_runs(cell) for cell in cells[:index + 1])
+
+
+def _runs(cell) -> bool:
+    """Whether nbclient executes the cell (it skips empty ones and those tagged skip-execution)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "code" and bool(cell.get("source", "").strip()) and "skip-execution" not in tags
 
 
 def _missing_name(error: dict | None) -> str | None:

@@ -23,7 +23,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
 
-from autograder.judging.interruptions import Interruption, Stop
+from autograder.judging.interruptions import Interruption, Stop, prompt
 from autograder.preprocessors.limit_text_output import NOTE
 from autograder.sandbox.kernel import Limits, SandboxedKernelManager, unavailable_reason
 from autograder.sandbox.workspace import Workspace
@@ -169,10 +169,9 @@ class SandboxedExecute(Execute):
 
 def _name(cells: list, index: int, started: bool = True) -> str:
     """A cell as the instructor finds it in the autograded notebook: its grade id, else its ``In [n]``
-    prompt (the grader runs every code cell once, in order, so the nth code cell is In [n]), or, if it
-    never ran, "code cell n"."""
+    prompt, or, if it never ran, "code cell n"."""
     grade_id = cells[index].metadata.get("nbgrader", {}).get("grade_id")
-    number = sum(cell.cell_type == "code" for cell in cells[:index + 1])
+    number = prompt(cells, index)
     return grade_id or (f"In [{number}]" if started else f"code cell {number}")
 
 
