@@ -58,7 +58,7 @@ def standardize_mistakes(x):
 
 def _judge(name, mistakes):
     return lambda questions, records: against_reference(questions, records, getattr(_ref(), name),
-                                                        mistakes=lambda *args: public.diagnosed(mistakes(*args)))
+                                                        mistakes=mistakes, diagnosed=public.diagnosed)
 
 
 CHECKS = {

@@ -131,10 +131,6 @@ def two_layer_gradients_mistakes(params, x, y):
     return mistakes
 
 
-def _diagnosing(formula):
-    """``formula`` giving its outputs by diagnosis (``public.diagnosed``), as ``against_reference`` takes it."""
-    return lambda *args: public.diagnosed(formula(*args))
-
 
 def numerical_gradients(loss, params, h=1e-6):
     """Central differences (loss(p + h) - loss(p - h)) / 2h for every entry of every parameter."""
@@ -180,9 +176,19 @@ def _classifications(rng):
     yield y, y[[1, 2, 0]], 1e-7                                          # all wrong, Keras's eps
 
 
+def _judge_mse(questions, records):
+    against_reference(questions, records, _ref().mse, mistakes=mse_mistakes, diagnosed=public.diagnosed)
+
+
+def _judge_mse_gradient(questions, records):
+    against_reference(questions, records, _ref().mse_gradient, mistakes=mse_gradient_mistakes,
+                      diagnosed=public.diagnosed)
+
+
 def _judge_cross_entropy(questions, records):
     with public.explain_log_zero():
-        against_reference(questions, records, _ref().cross_entropy, mistakes=_diagnosing(cross_entropy_mistakes))
+        against_reference(questions, records, _ref().cross_entropy, mistakes=cross_entropy_mistakes,
+                          diagnosed=public.diagnosed)
 
 
 def _each_alone(judge):
@@ -317,12 +323,8 @@ def _judge_xor(questions, records):
 
 
 CHECKS = {
-    "test_mse": Check(lambda rng: calls("mse", _pairs(rng)),
-                      _each_alone(lambda q, r: against_reference(q, r, _ref().mse,
-                                                                 mistakes=_diagnosing(mse_mistakes)))),
-    "test_mse_gradient": Check(lambda rng: calls("mse_gradient", _pairs(rng)),
-                               _each_alone(lambda q, r: against_reference(q, r, _ref().mse_gradient,
-                                                                          mistakes=_diagnosing(mse_gradient_mistakes)))),
+    "test_mse": Check(lambda rng: calls("mse", _pairs(rng)), _each_alone(_judge_mse)),
+    "test_mse_gradient": Check(lambda rng: calls("mse_gradient", _pairs(rng)), _each_alone(_judge_mse_gradient)),
     "test_cross_entropy": Check(lambda rng: calls("cross_entropy", _classifications(rng)),
                                 _each_alone(_judge_cross_entropy)),
     "test_gradient_descent_step": Check(lambda rng: calls("gradient_descent_step", _steps(rng)),

@@ -50,14 +50,10 @@ def layer_mistakes(x, W, b, activation):
     return {"layer.bias_missing": activation(z), "layer.activation_missing": z + b}
 
 
-def _diagnosing(formula):
-    """``formula`` giving its outputs by diagnosis (``public.diagnosed``), as ``against_reference`` takes it."""
-    return lambda *args: public.diagnosed(formula(*args))
-
 
 def _judge_weighted_sum(questions, records):
     against_reference(questions, records, _ref().weighted_sum, require_float=False,
-                      mistakes=_diagnosing(weighted_sum_mistakes))
+                      mistakes=weighted_sum_mistakes, diagnosed=public.diagnosed)
 
 
 def _ask_neuron(rng):
@@ -69,7 +65,8 @@ def _ask_neuron(rng):
 
 
 def _judge_neuron(questions, records):
-    against_reference(questions, records, _ref().neuron, require_float=False, mistakes=_diagnosing(neuron_mistakes))
+    against_reference(questions, records, _ref().neuron, require_float=False,
+                      mistakes=neuron_mistakes, diagnosed=public.diagnosed)
 
 
 def _gate(name):
@@ -107,7 +104,8 @@ def _ask_xor(rng):
 
 
 def _judge_xor(questions, records):
-    against_reference(questions, records, _ref().xor, require_float=False, mistakes=_diagnosing(xor_mistakes))
+    against_reference(questions, records, _ref().xor, require_float=False,
+                      mistakes=xor_mistakes, diagnosed=public.diagnosed)
 
 
 def _ask_layer(rng):
@@ -121,7 +119,8 @@ def _ask_layer(rng):
 
 
 def _judge_layer(questions, records):
-    against_reference(questions, records, _ref().layer, require_float=False, mistakes=_diagnosing(layer_mistakes))
+    against_reference(questions, records, _ref().layer, require_float=False,
+                      mistakes=layer_mistakes, diagnosed=public.diagnosed)
 
 
 CHECKS = {

@@ -119,34 +119,34 @@ def protect_course(root: Path, instructor: str) -> None:
 
 def participant_config(state: Path, exchange: Path) -> Path:
     """A Jupyter config folder with the participants' nbgrader settings: the exchange and the course."""
-    folder = state / "jupyter"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "nbgrader_config.py").write_text(
+    return _config_folder(state / "jupyter", (
         "# written by `workshop hub`: where participants fetch and submit\n"
         "c = get_config()  # noqa: F821\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         + "".join(f"c.ExchangeFactory.{action} = 'autograder.hub.submit.{cls.__name__}'\n"
-                  for action, cls in CLASSES.items()))
-    folder.chmod(0o755)
-    (folder / "nbgrader_config.py").chmod(0o644)
-    return folder
+                  for action, cls in CLASSES.items())))
 
 
 def instructor_config(state: Path, root: Path, exchange: Path) -> Path:
     """A Jupyter config folder for the instructor's server: the course's nbgrader configuration (as
     ``make formgrader`` has it from the course folder) and the hub's exchange."""
-    folder = state / "jupyter-instructor"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "nbgrader_config.py").write_text(
+    return _config_folder(state / "jupyter-instructor", (
         "# written by `workshop hub`: the formgrader in the instructor's server works on the course\n"
         "import sys\nfrom pathlib import Path\n"
         f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
         "from autograder.config import nbgrader_config  # noqa: E402\n"
         "c = get_config()  # noqa: F821\n"
         f"c.merge(nbgrader_config(Path({str(root)!r})))\n"
-        f"c.Exchange.root = {str(exchange)!r}\n")
+        f"c.Exchange.root = {str(exchange)!r}\n"))
+
+
+def _config_folder(folder: Path, config: str) -> Path:
+    """``folder`` holding ``nbgrader_config.py`` with ``config``: readable by all, written only by root."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "nbgrader_config.py").write_text(config)
     folder.chmod(0o755)
+    (folder / "nbgrader_config.py").chmod(0o644)
     return folder
 
 

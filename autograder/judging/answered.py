@@ -99,16 +99,19 @@ def tolerance_for(*inputs: Any) -> tuple[float, float]:
 
 
 def against_reference(questions: list[dict], records: list[dict], reference: Callable, *,
-                      mistakes: Callable[..., dict] | None = None, rtol: float | None = None,
-                      atol: float | None = None, **expect) -> None:
+                      mistakes: Callable[..., dict] | None = None, diagnosed: Callable[[dict], dict] | None = None,
+                      rtol: float | None = None, atol: float | None = None, **expect) -> None:
     """Compare each answer with ``reference(*args, **kwargs)`` of its question.
 
-    ``mistakes(*args, **kwargs)`` returns {diagnosis: output of a known mistake} for the
-    same arguments; a learner whose output matches one is told the diagnosis.
+    ``mistakes(*args, **kwargs)`` returns {mistake id: output of that mistake} for the same arguments,
+    and ``diagnosed`` (the notebook's ``course.checks.<name>.diagnosed``) the diagnoses of those ids; a
+    learner whose output matches one is told its diagnosis.
     """
+    if mistakes is not None and diagnosed is None:
+        raise TypeError("against_reference: mistakes by id need diagnosed, the notebook's id → diagnosis")
     for args, kwargs, where, got in answered(questions, records):
         default_rtol, default_atol = tolerance_for(*args, *kwargs.values())
         expect_array(got, reference(*args, **kwargs), where,
                      rtol=default_rtol if rtol is None else rtol,
                      atol=default_atol if atol is None else atol,
-                     mistakes=mistakes(*args, **kwargs) if mistakes else None, **expect)
+                     mistakes=diagnosed(mistakes(*args, **kwargs)) if mistakes and diagnosed else None, **expect)
