@@ -11,16 +11,14 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.authoring.validate import graded_cells
 from autograder.judging.questions import checks
-from autograder.paths import notebook_path
 from course.answering import answers, wire
 from course.checking import CheckFailed
+from tests.judging import points
 
 pytestmark = pytest.mark.xdist_group("judge-pipeline")
 ASSIGNMENT = "06-pipeline"
-POINTS = {grade_id: cell.metadata.nbgrader["points"] for grade_id, cell in graded_cells(
-    nbformat.read(notebook_path(ASSIGNMENT), as_version=4)).items()}
+POINTS = points(ASSIGNMENT)
 
 
 def _verdict(root, student):
