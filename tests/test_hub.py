@@ -205,6 +205,8 @@ def _in_the_browser(class_hub, name: str) -> None:
             page.keyboard.press("Control+a")
             page.keyboard.insert_text(_solutions("01-neurons")["weighted_sum"])
             page.keyboard.press("Control+s")
+            # Validate saves again: one save at a time, or the lab sees its own write as a change on disk
+            page.wait_for_selector(".jp-mod-dirty", state="detached")
             page.locator(".jp-Toolbar-item", has_text="Validate").click()
             dialog = page.locator(".jp-Dialog", has_text="Validation Results")  # not an earlier dialog
             dialog.wait_for(timeout=180_000)
